@@ -1,0 +1,253 @@
+package creditdesk
+
+import (
+	"context"
+	"time"
+)
+
+// Customer is a customer's archive record (客户档案, DOMAIN.md §1). Credit limit,
+// credit class, dealer class and status change only through their own flows.
+type Customer struct {
+	ID                 int64
+	Code               string
+	Name               string
+	ShortName          *string
+	Industry           Industry
+	RelationshipClass  *RelationshipClass
+	DemandGrade        *DemandGrade
+	DealerType         *DealerType
+	BusinessType       *BusinessType
+	EnterpriseNature   *string
+	SupervisingUnit    *string
+	HeadOfficeAddress  *string
+	Address            *string
+	Website            *string
+	FoundedOn          *Date
+	RegisteredCapital  *Money
+	Employees          *int
+	Managers           *int
+	OfficeID           int64
+	RepID              *int64
+	RepAssignedOn      *Date
+	CreditLimit        *Money
+	RequestedLimit     *Money
+	CreditClass        *CreditClass
+	DealerClass        *AbcClass
+	DealerClassQuarter *Quarter
+	Guarantees         []Guarantee `bun:",array"`
+	Status             CustomerStatus
+	Bankrupt           bool
+	RequiredShare      *Ratio
+	FirstTradeOn       *Date
+	CreatedAt          time.Time
+}
+
+// Contact is a person at a customer. Contacts are class-1 information
+// (DOMAIN.md §8).
+type Contact struct {
+	ID         int64
+	CustomerID int64
+	Name       string
+	Title      *string
+	Phone      *string
+	Email      *string
+}
+
+// HistoryEntry is one change of one archive field (000 3.7.4–3.7.5).
+type HistoryEntry struct {
+	ID         int64
+	CustomerID int64
+	Field      string
+	OldValue   *string
+	NewValue   *string
+	Reason     string
+	ChangedBy  int64
+	ApprovedBy *int64
+	ChangedAt  time.Time
+}
+
+// Office is an office (办事处), the organisational unit.
+type Office struct {
+	ID   int64
+	Code string
+	Name string
+}
+
+// User is a person who uses creditdesk.
+type User struct {
+	ID       int64
+	Username string
+	Name     string
+	Role     Role
+	OfficeID *int64
+}
+
+// Product is a product the company sells.
+type Product struct {
+	ID       int64
+	Code     string
+	Name     string
+	Category *string
+	UnitCost *UnitPrice
+}
+
+// CustomerFilter selects customers; every field is optional and they combine
+// with AND. Every report takes one, applied inside its SQL.
+type CustomerFilter struct {
+	OfficeCodes         []string
+	RepUsernames        []string
+	Industries          []Industry
+	DealerTypes         []DealerType
+	RelationshipClasses []RelationshipClass
+	Statuses            []CustomerStatus
+	CreditClasses       []CreditClass
+	Codes               []string
+	// Search is a substring of the name or the code.
+	Search *string
+}
+
+// CustomerOrderField is what the customer list is ordered by.
+type CustomerOrderField string
+
+// Customer orderings.
+const (
+	CustomerOrderCode        CustomerOrderField = "CODE"
+	CustomerOrderName        CustomerOrderField = "NAME"
+	CustomerOrderCreatedAt   CustomerOrderField = "CREATED_AT"
+	CustomerOrderCreditLimit CustomerOrderField = "CREDIT_LIMIT"
+)
+
+// SortDirection is ascending or descending.
+type SortDirection string
+
+// Sort directions.
+const (
+	Asc  SortDirection = "ASC"
+	Desc SortDirection = "DESC"
+)
+
+// CustomerOrder orders the customer list; ties are broken by code.
+type CustomerOrder struct {
+	Field     CustomerOrderField
+	Direction SortDirection
+}
+
+// Page asks for the First items after the opaque cursor After (Relay).
+type Page struct {
+	First int
+	After *string
+}
+
+// Page size limits (API.md): first defaults to 50 and may not exceed 1000.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// Size returns the validated page size.
+func (p Page) Size() (int, error) {
+	if p.First == 0 {
+		return DefaultPageSize, nil
+	}
+	if p.First < 0 || p.First > MaxPageSize {
+		return 0, Errorf(EINVALID, "first: %d: must be between 1 and %d", p.First, MaxPageSize)
+	}
+	return p.First, nil
+}
+
+// Edge is an item of a connection with its cursor.
+type Edge[T any] struct {
+	Cursor string
+	Node   T
+}
+
+// Connection is a page of a list plus the size of the whole filtered list.
+type Connection[T any] struct {
+	Edges       []Edge[T]
+	HasNextPage bool
+	TotalCount  int
+}
+
+// NewCustomer is the input of CreateCustomer.
+type NewCustomer struct {
+	Code              string
+	Name              string
+	ShortName         *string
+	Industry          Industry
+	RelationshipClass *RelationshipClass
+	DemandGrade       *DemandGrade
+	DealerType        *DealerType
+	BusinessType      *BusinessType
+	EnterpriseNature  *string
+	SupervisingUnit   *string
+	HeadOfficeAddress *string
+	Address           *string
+	Website           *string
+	FoundedOn         *Date
+	RegisteredCapital *Money
+	Employees         *int
+	Managers          *int
+	OfficeCode        string
+	RepUsername       *string
+	RequestedLimit    *Money
+	Guarantees        []Guarantee
+	Status            *CustomerStatus
+	RequiredShare     *Ratio
+	FirstTradeOn      *Date
+	Contacts          []ContactInput
+}
+
+// ContactInput is a contact to add to a customer.
+type ContactInput struct {
+	Name  string
+	Title *string
+	Phone *string
+	Email *string
+}
+
+// CustomerUpdate changes archive fields of a customer; nil fields are left
+// alone. A reason is required and every changed field is written to the
+// history in the same transaction.
+type CustomerUpdate struct {
+	Name              *string
+	ShortName         *string
+	Industry          *Industry
+	RelationshipClass *RelationshipClass
+	DemandGrade       *DemandGrade
+	DealerType        *DealerType
+	BusinessType      *BusinessType
+	EnterpriseNature  *string
+	SupervisingUnit   *string
+	HeadOfficeAddress *string
+	Address           *string
+	Website           *string
+	FoundedOn         *Date
+	RegisteredCapital *Money
+	Employees         *int
+	Managers          *int
+	OfficeCode        *string
+	RepUsername       *string
+	RequestedLimit    *Money
+	Guarantees        []Guarantee
+	RequiredShare     *Ratio
+	FirstTradeOn      *Date
+	AddContacts       []ContactInput
+	Reason            string
+	ApprovedBy        *string
+}
+
+// CustomerService reads and writes the customer archive. Every method sees
+// only the customers visible to the actor in ctx.
+type CustomerService interface {
+	// FindCustomerByCode returns the customer, or ENOTFOUND.
+	FindCustomerByCode(ctx context.Context, code string) (*Customer, error)
+	// FindCustomers returns a page of the customers the filter selects.
+	// EINVALID for a bad page size or cursor.
+	FindCustomers(ctx context.Context, f CustomerFilter, order CustomerOrder, page Page) (*Connection[*Customer], error)
+	// CreateCustomer adds a customer; ECONFLICT when the code exists,
+	// EINVALID for a bad field.
+	CreateCustomer(ctx context.Context, in NewCustomer) (*Customer, error)
+	// UpdateCustomer changes archive fields and records each change in the
+	// history. EINVALID without a reason, ENOTFOUND for an unknown code.
+	UpdateCustomer(ctx context.Context, code string, upd CustomerUpdate) (*Customer, error)
+}
