@@ -238,6 +238,11 @@ CREATE TABLE invoices (
     amount        numeric(18,2) NOT NULL CHECK (amount > 0),
     exchange_rate numeric(18,8) NOT NULL CHECK (exchange_rate > 0),
     base_amount   numeric(18,2) NOT NULL,
+    -- Derived from the ledger by the settlements trigger below: the date from
+    -- which the open balance is zero for good (the last settlement's date
+    -- when the settlements sum to the amount), else NULL. An invoice with
+    -- settled_on <= D is settled as of D; any other needs the ledger sum.
+    settled_on    date,
     created_at    timestamptz NOT NULL DEFAULT now(),
     batch_id      bigint REFERENCES import_batches,
     CHECK (base_amount = round(amount * exchange_rate, 2))
@@ -373,6 +378,38 @@ CREATE INDEX settlements_customer_date_idx ON settlements (customer_id, date) IN
 CREATE INDEX settlements_payment_idx ON settlements (payment_id) WHERE payment_id IS NOT NULL;
 CREATE INDEX settlements_note_idx ON settlements (note_id) WHERE note_id IS NOT NULL;
 CREATE UNIQUE INDEX settlements_reverses_idx ON settlements (reverses_id) WHERE reverses_id IS NOT NULL;
+CREATE INDEX invoices_unsettled_idx ON invoices (customer_id, due_date) WHERE settled_on IS NULL;
+CREATE INDEX invoices_settled_idx ON invoices (settled_on) INCLUDE (customer_id);
+
+-- Keeps invoices.settled_on equal to what the ledger says, in the statement
+-- that writes the ledger (one set-based update per INSERT statement).
+CREATE FUNCTION cd_settle_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE invoices i
+    SET settled_on = CASE WHEN i.amount = x.settled THEN x.last_date END
+    FROM (SELECT s.invoice_id, sum(s.amount) AS settled, max(s.date) AS last_date
+          FROM settlements s
+          WHERE s.invoice_id IN (SELECT DISTINCT invoice_id FROM new_rows)
+          GROUP BY s.invoice_id) x
+    WHERE i.id = x.invoice_id
+      AND i.settled_on IS DISTINCT FROM (CASE WHEN i.amount = x.settled THEN x.last_date END);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER settlements_settle_invoices AFTER INSERT ON settlements
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cd_settle_invoices();
+
+-- Invoices are immutable but for their derived settled_on.
+CREATE FUNCTION cd_invoice_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (to_jsonb(NEW) - 'settled_on') IS DISTINCT FROM (to_jsonb(OLD) - 'settled_on') THEN
+        RAISE EXCEPTION 'invoices are immutable (only settled_on is derived)'
+            USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER invoices_immutable BEFORE UPDATE ON invoices
+    FOR EACH ROW EXECUTE FUNCTION cd_invoice_immutable();
 
 -- Planning and follow-up -------------------------------------------------------
 
@@ -466,7 +503,7 @@ BEGIN
         EXECUTE format('CREATE TRIGGER %I BEFORE DELETE ON %I FOR EACH ROW EXECUTE FUNCTION cd_refuse_delete()',
                        t || '_no_delete', t);
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['customer_history', 'invoices', 'sales_lines', 'payments', 'note_status_changes',
+    FOREACH t IN ARRAY ARRAY['customer_history', 'sales_lines', 'payments', 'note_status_changes',
         'write_offs', 'settlements', 'policy_settings']
     LOOP
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION cd_refuse_update()',
