@@ -60,7 +60,7 @@ func CreateDatabase(ctx context.Context, q Querier, name, template string) error
 	if template != "" {
 		sql += " TEMPLATE " + Ident(template)
 	}
-	return retryInUse(ctx, 30*time.Second, func() error {
+	return RetryInUse(ctx, func() error {
 		_, err := q.Exec(ctx, sql)
 		return err
 	})
@@ -91,10 +91,10 @@ func DropDatabase(ctx context.Context, q Querier, name string) error {
 	return nil
 }
 
-// retryInUse runs f until it succeeds, fails with something other than
-// "object in use", or the patience runs out.
-func retryInUse(ctx context.Context, patience time.Duration, f func() error) error {
-	deadline := time.Now().Add(patience)
+// RetryInUse runs f (a CREATE DATABASE ... TEMPLATE) until it succeeds, fails
+// with something other than "object in use", or 30 s have passed.
+func RetryInUse(ctx context.Context, f func() error) error {
+	deadline := time.Now().Add(30 * time.Second)
 	delay := 20 * time.Millisecond
 	for {
 		err := f()

@@ -90,6 +90,9 @@ type Cluster struct {
 	Version int
 	// Port is the TCP port on 127.0.0.1 the server listens on.
 	Port int
+	// ScratchTablespace is the tablespace in RAM for throwaway databases
+	// (see ScratchTablespaceName), "" if the machine has no room for it.
+	ScratchTablespace string
 
 	owner *osUser // who runs initdb/pg_ctl; nil means the current user
 	logf  func(format string, args ...any)
@@ -99,6 +102,7 @@ type Cluster struct {
 type osUser struct {
 	name     string
 	uid, gid uint32
+	groups   []uint32 // supplementary groups (ssl-cert on Debian)
 }
 
 // FindRepoRoot walks up from the working directory to the directory holding
@@ -160,10 +164,14 @@ func Ensure(ctx context.Context, repoRoot string, logf func(format string, args 
 		root = r
 	}
 	c := &Cluster{RepoRoot: root, MetaDir: filepath.Join(root, MetaDirName), logf: logf}
-	// 0755: in the usual layout the postgres user must be able to traverse
-	// .pgdata to reach .pgdata/data.
+	// 0755 whatever the umask: in the usual layout the postgres user must
+	// be able to traverse .pgdata to reach .pgdata/data. Nothing in it is
+	// secret.
 	if err := os.MkdirAll(c.MetaDir, 0o755); err != nil {
 		return nil, fmt.Errorf("devdb: %w", err)
+	}
+	if fi, err := os.Stat(c.MetaDir); err == nil && fi.Mode().Perm() != 0o755 {
+		_ = os.Chmod(c.MetaDir, 0o755)
 	}
 	unlock, err := LockFile(ctx, filepath.Join(c.MetaDir, "lock"))
 	if err != nil {
@@ -202,11 +210,18 @@ func (c *Cluster) ensure(ctx context.Context) error {
 	}
 	c.LogFile = filepath.Join(filepath.Dir(c.DataDir), "postgres.log")
 
+	c.repairScratchLinks()
 	running, err := c.checkRunning(ctx)
-	if err != nil || running {
+	if err != nil {
 		return err
 	}
-	return c.start(ctx)
+	if !running {
+		if err := c.start(ctx); err != nil {
+			return err
+		}
+	}
+	c.ensureScratch(ctx)
+	return nil
 }
 
 // existingDataDir returns the initialized data directory recorded for this
@@ -255,10 +270,13 @@ func (c *Cluster) initCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.DataDir = dataDir
+	// initdb writes PG_VERSION early: if it were killed halfway in place,
+	// the next run would take the wreck for a cluster. So it works in a
+	// side directory that is renamed into place once the cluster is whole.
+	tmp := dataDir + initSuffix
 	c.logf("devdb: initializing PostgreSQL %d cluster in %s", c.Version, dataDir)
 	out, err := c.run(ctx, filepath.Join(c.BinDir, "initdb"),
-		"-D", dataDir, "-E", "UTF8", "--locale=C.UTF-8", "--auth=trust", "-U", "postgres",
+		"-D", tmp, "-E", "UTF8", "--locale=C.UTF-8", "--auth=trust", "-U", "postgres",
 		// Nothing here needs to survive a power cut.
 		"--no-sync")
 	if err != nil {
@@ -266,7 +284,7 @@ func (c *Cluster) initCluster(ctx context.Context) error {
 	}
 	// Our settings go in a file of their own so postgresql.conf stays
 	// initdb's and ALTER SYSTEM (postgresql.auto.conf) still overrides us.
-	f, err := os.OpenFile(filepath.Join(dataDir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(tmp, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -277,66 +295,89 @@ func (c *Cluster) initCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := os.Rename(tmp, dataDir); err != nil {
+		return err
+	}
+	c.DataDir = dataDir
 	// Record where the data went, so later runs (and people) find it.
 	return writeFileAtomic(filepath.Join(c.MetaDir, "datadir"), dataDir+"\n")
 }
 
-// prepareDataDir returns an empty (or missing) directory that initdb, run as
-// the server user, can initialize: .pgdata/data when the server user can
-// reach it, else a directory under /var/tmp.
+// initSuffix names the directory initdb works in before it becomes the
+// data directory.
+const initSuffix = ".initdb"
+
+// prepareDataDir picks the data directory: .pgdata/data when the server
+// user can reach it, else one under /var/tmp. It returns that path, missing,
+// with an empty path+initSuffix beside it that initdb, run as the server
+// user, can fill.
 func (c *Cluster) prepareDataDir(ctx context.Context) (string, error) {
 	inRepo := filepath.Join(c.MetaDir, "data")
-	// Leftovers of an initdb that was killed halfway: we only ever remove
-	// directories at the paths we chose ourselves.
-	if err := os.RemoveAll(inRepo); err != nil {
-		return "", err
-	}
 	if c.owner == nil {
-		return inRepo, os.Mkdir(inRepo, 0o700)
+		return inRepo, c.freshInitDir(inRepo)
 	}
 	reason := c.checkReachable(ctx, c.MetaDir)
 	if reason == nil {
-		if err := os.Mkdir(inRepo, 0o700); err != nil {
-			return "", err
-		}
-		if err := os.Chown(inRepo, int(c.owner.uid), int(c.owner.gid)); err != nil {
-			reason = err
-		} else if out, err := c.run(ctx, "test", "-w", inRepo); err != nil {
-			// chown "worked" but the user still cannot write (some
-			// network or overlay file systems).
-			reason = fmt.Errorf("%s cannot write %s: %v %s", c.owner.name, inRepo, err, out)
-		}
-		if reason == nil {
-			return inRepo, nil
-		}
-		_ = os.RemoveAll(inRepo)
+		reason = c.freshInitDir(inRepo)
 	}
+	if reason == nil {
+		// chown "worked" but the user may still be unable to write (some
+		// network or overlay file systems): ask.
+		if out, err := c.run(ctx, "test", "-w", inRepo+initSuffix); err != nil {
+			reason = fmt.Errorf("%s cannot write %s: %v %s", c.owner.name, inRepo+initSuffix, err, out)
+		}
+	}
+	if reason == nil {
+		return inRepo, nil
+	}
+	_ = os.RemoveAll(inRepo + initSuffix)
 	base := c.externalBase()
 	c.logf("devdb: the %s user cannot use %s (%v); keeping the data directory in %s", c.owner.name, c.MetaDir, reason, base)
-	if err := os.Mkdir(base, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
-		return "", err
-	}
-	// /var/tmp is world-writable: refuse a base someone else planted
-	// (a symlink, or a directory owned by another user).
-	fi, err := os.Lstat(base)
-	if err != nil {
-		return "", err
-	}
-	st, _ := fi.Sys().(*syscall.Stat_t)
-	if !fi.IsDir() || st == nil || (st.Uid != 0 && st.Uid != c.owner.uid) {
-		return "", fmt.Errorf("%s exists and is not a directory owned by root or %s", base, c.owner.name)
-	}
-	if err := os.Chown(base, int(c.owner.uid), int(c.owner.gid)); err != nil {
-		return "", err
-	}
-	if err := os.Chmod(base, 0o700); err != nil {
+	if err := c.makePrivateDir(base); err != nil {
 		return "", err
 	}
 	dataDir := filepath.Join(base, "data")
-	if err := os.RemoveAll(dataDir); err != nil {
-		return "", err
+	return dataDir, c.freshInitDir(dataDir)
+}
+
+// freshInitDir removes what an earlier, interrupted initdb may have left
+// at dataDir (we only ever remove paths we chose ourselves) and creates
+// dataDir+initSuffix, empty and owned by the server user.
+func (c *Cluster) freshInitDir(dataDir string) error {
+	for _, d := range []string{dataDir, dataDir + initSuffix} {
+		if err := os.RemoveAll(d); err != nil {
+			return err
+		}
 	}
-	return dataDir, nil
+	if err := os.Mkdir(dataDir+initSuffix, 0o700); err != nil {
+		return err
+	}
+	return c.chown(dataDir + initSuffix)
+}
+
+// makePrivateDir creates dir (if need be) in a world-writable place such as
+// /var/tmp or /dev/shm, owned by the server user with mode 0700. It refuses a
+// dir someone else planted there (a symlink, or another user's directory).
+func (c *Cluster) makePrivateDir(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	st, _ := fi.Sys().(*syscall.Stat_t)
+	want := uint32(os.Geteuid())
+	if c.owner != nil {
+		want = c.owner.uid
+	}
+	if !fi.IsDir() || st == nil || (st.Uid != uint32(os.Geteuid()) && st.Uid != want) {
+		return fmt.Errorf("%s exists and is not a directory of ours", dir)
+	}
+	if err := c.chown(dir); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // checkReachable tests, as the server user, that every directory from / down
@@ -376,8 +417,17 @@ func (c *Cluster) checkRunning(ctx context.Context) (bool, error) {
 	}
 	lines := strings.Split(string(b), "\n")
 	pid, _ := strconv.Atoi(strings.TrimSpace(lines[0]))
-	if pid <= 0 || !isPostgresProcess(pid) {
-		c.logf("devdb: removing stale %s (pid %d is not a running postgres)", pidFile, pid)
+	if pid <= 0 || !processExists(pid) {
+		// Stale, but left in place: the postmaster itself copes with a
+		// dead PID, and the file also tells it which shared memory segment
+		// to check for backends of the dead server that still linger.
+		c.logf("devdb: server in %s is not running (stale postmaster.pid, pid %d)", c.DataDir, pid)
+		return false, nil
+	}
+	if !isPostgresProcess(pid) {
+		// After a restart the PID went to some other program; the
+		// postmaster would take that for a live server and refuse to start.
+		c.logf("devdb: removing stale %s (pid %d is now another program)", pidFile, pid)
 		if err := os.Remove(pidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return false, err
 		}
@@ -406,9 +456,7 @@ func (c *Cluster) checkRunning(ctx context.Context) (bool, error) {
 			return false, ctx.Err()
 		}
 		if !isPostgresProcess(pid) {
-			// It died while we waited: start it afresh.
-			_ = os.Remove(pidFile)
-			return false, nil
+			return false, nil // it died while we waited: start it afresh
 		}
 		if time.Now().After(deadline) {
 			return false, fmt.Errorf("server (pid %d) in %s is running but not accepting connections on port %d: %v\n%s",
@@ -418,14 +466,19 @@ func (c *Cluster) checkRunning(ctx context.Context) (bool, error) {
 	}
 }
 
+// processExists reports whether a process with this PID exists.
+func processExists(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
 // isPostgresProcess reports whether pid is alive and a postgres process (a
 // PID recycled by some other program after a restart does not count).
 func isPostgresProcess(pid int) bool {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
 	if err != nil {
 		if _, statErr := os.Stat("/proc/self/comm"); statErr != nil {
-			// No procfs: fall back to "does the process exist".
-			return syscall.Kill(pid, 0) != syscall.ESRCH
+			return processExists(pid) // no procfs: the best we can do
 		}
 		return false
 	}
@@ -438,7 +491,7 @@ func isPostgresProcess(pid int) bool {
 func (c *Cluster) start(ctx context.Context) error {
 	port := c.readPort()
 	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt < 15; attempt++ {
 		if port == 0 || !portFree(port) {
 			np, err := c.pickPort()
 			if err != nil {
@@ -459,6 +512,7 @@ func (c *Cluster) start(ctx context.Context) error {
 		if err := c.prepareLog(); err != nil {
 			return err
 		}
+		logStart := fileSize(c.LogFile)
 		c.logf("devdb: starting PostgreSQL %d on 127.0.0.1:%d (data %s, log %s)", c.Version, port, c.DataDir, c.LogFile)
 		out, err := c.run(ctx, filepath.Join(c.BinDir, "pg_ctl"),
 			"-D", c.DataDir, "-l", c.LogFile, "-w", "-t", strconv.Itoa(int(startTimeout/time.Second)), "start")
@@ -472,13 +526,35 @@ func (c *Cluster) start(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return lastErr
 		}
-		// Only a lost race for the port is worth another try.
-		if portFree(port) {
+		switch {
+		case !portFree(port):
+			port = 0 // lost a race for the port: take another
+		case strings.Contains(c.logSince(logStart), "shared memory block is still in use"):
+			// Backends of a killed postmaster are still exiting.
+			c.logf("devdb: waiting for the processes of the previous server to exit")
+			time.Sleep(time.Second)
+		default:
 			return lastErr
 		}
-		port = 0
 	}
 	return lastErr
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// logSince returns the server log from byte offset on.
+func (c *Cluster) logSince(offset int64) string {
+	b, err := os.ReadFile(c.LogFile)
+	if err != nil || int64(len(b)) < offset {
+		return ""
+	}
+	return string(b[offset:])
 }
 
 // writeConfig writes creditdesk.conf (settings and port) into the data
@@ -666,6 +742,9 @@ func (c *Cluster) Destroy() error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
+	if err := os.RemoveAll(c.scratchBase()); err != nil {
+		return err
+	}
 	for _, f := range []string{"port", "datadir", "postgres.log"} {
 		if err := os.Remove(filepath.Join(c.MetaDir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -683,7 +762,9 @@ func (c *Cluster) run(ctx context.Context, name string, args ...string) (string,
 	if c.owner != nil {
 		// PostgreSQL refuses to run as root. Setting credentials directly
 		// needs no runuser/su/PAM, which minimal containers may lack.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: c.owner.uid, Gid: c.owner.gid}}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{
+			Uid: c.owner.uid, Gid: c.owner.gid, Groups: c.owner.groups,
+		}}
 		cmd.Dir = "/" // the caller's directory may be unreadable to the user
 	}
 	out, err := cmd.CombinedOutput()
@@ -724,7 +805,15 @@ func lookupServerUser(ctx context.Context, logf func(string, ...any)) (*osUser, 
 	if err != nil {
 		return nil, err
 	}
-	return &osUser{name: u.Username, uid: uint32(uid), gid: uint32(gid)}, nil
+	ou := &osUser{name: u.Username, uid: uint32(uid), gid: uint32(gid)}
+	if ids, err := u.GroupIds(); err == nil {
+		for _, id := range ids {
+			if g, err := strconv.ParseUint(id, 10, 32); err == nil {
+				ou.groups = append(ou.groups, uint32(g))
+			}
+		}
+	}
+	return ou, nil
 }
 
 var versionRE = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -107,6 +108,15 @@ func TestClusterLifecycle(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			// Wreckage of an initdb killed halfway through.
+			junk := filepath.Join(root, MetaDirName, "data"+initSuffix)
+			if err := os.MkdirAll(junk, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(junk, "PG_VERSION"), []byte("15\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+
 			// Concurrent first use: one initdb, one server, one port.
 			const n = 4
 			clusters := make([]*Cluster, n)
@@ -126,12 +136,15 @@ func TestClusterLifecycle(t *testing.T) {
 				}
 			}
 			c := clusters[0]
+			first := *c // c is reassigned below and nil if an Ensure fails
 			t.Cleanup(func() {
-				if err := c.Destroy(); err != nil {
+				if err := first.Destroy(); err != nil {
 					t.Error(err)
 				}
-				if _, err := os.Stat(c.DataDir); !os.IsNotExist(err) {
-					t.Errorf("Destroy left %s behind", c.DataDir)
+				for _, dir := range []string{first.DataDir, first.scratchBase()} {
+					if _, err := os.Stat(dir); !os.IsNotExist(err) {
+						t.Errorf("Destroy left %s behind", dir)
+					}
 				}
 			})
 			for _, o := range clusters[1:] {
@@ -150,6 +163,9 @@ func TestClusterLifecycle(t *testing.T) {
 				}
 			}
 			checkSettings(t, c)
+			if scratchUsable() {
+				checkScratchWorks(t, c)
+			}
 
 			// Stopped: Ensure starts it again on the same port.
 			port := c.Port
@@ -176,8 +192,43 @@ func TestClusterLifecycle(t *testing.T) {
 			if err := os.WriteFile(pidFile, []byte(stale), 0o600); err != nil {
 				t.Fatal(err)
 			}
+			if err := c.chown(pidFile); err != nil {
+				t.Fatal(err)
+			}
 			if c, err = Ensure(ctx, root, t.Logf); err != nil {
 				t.Fatal(err)
+			}
+
+			// A reboot wipes /dev/shm (and the clones in the RAM
+			// tablespace) while the data directory survives.
+			if c.ScratchTablespace != "" {
+				if err := c.CreateDatabase(ctx, "in_ram", ""); err != nil {
+					t.Fatal(err)
+				}
+				conn, err := c.Connect(ctx, "postgres")
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = conn.Exec(ctx, "ALTER DATABASE in_ram SET TABLESPACE "+Ident(c.ScratchTablespace))
+				conn.Close(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Hard: the OOM killer or a power cut, not a clean stop.
+				killPostmaster(t, c)
+				if err := os.RemoveAll(c.scratchBase()); err != nil {
+					t.Fatal(err)
+				}
+				if c, err = Ensure(ctx, root, t.Logf); err != nil {
+					t.Fatal(err)
+				}
+				if c.ScratchTablespace == "" {
+					t.Fatal("RAM tablespace not recreated")
+				}
+				if ok, err := c.DatabaseExists(ctx, "in_ram"); err != nil || ok {
+					t.Fatalf("database in the wiped tablespace: exists=%v, %v", ok, err)
+				}
+				checkScratchWorks(t, c)
 			}
 
 			// Somebody else took our port while the cluster was down.
@@ -226,6 +277,46 @@ func checkSettings(t *testing.T, c *Cluster) {
 		if got != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
+	}
+}
+
+// checkScratchWorks creates and drops a database in the RAM tablespace.
+func checkScratchWorks(t *testing.T, c *Cluster) {
+	t.Helper()
+	if c.ScratchTablespace == "" {
+		t.Fatal("no RAM tablespace although /dev/shm is usable")
+	}
+	ctx := testContext(t)
+	conn, err := c.Connect(ctx, "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "CREATE DATABASE scratch_check TABLESPACE "+Ident(c.ScratchTablespace)); err != nil {
+		t.Fatal(err)
+	}
+	if err := DropDatabase(ctx, conn, "scratch_check"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// killPostmaster SIGKILLs the server, leaving its postmaster.pid and,
+// briefly, its backends behind.
+func killPostmaster(t *testing.T, c *Cluster) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.DataDir, "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.SplitN(string(b), "\n", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for isPostgresProcess(pid) {
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
