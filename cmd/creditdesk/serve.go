@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"creditdesk/graph"
+	"creditdesk/internal/app"
 	"creditdesk/internal/creditdesk"
 	"creditdesk/internal/demo"
 	"creditdesk/internal/httpapi"
@@ -35,7 +36,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	}
-	res := newResolver(db)
+	res := app.NewResolver(db, nil)
 	users := postgres.UserStore{DB: db}
 	signer := tokenSigner()
 	srv := httpapi.New(httpapi.Config{
