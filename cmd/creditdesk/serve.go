@@ -36,11 +36,16 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	}
+	return buildServer(env, db, *addr).Run(ctx)
+}
+
+// buildServer assembles the HTTP server over db.
+func buildServer(env *environment, db *bun.DB, addr string) *httpapi.Server {
 	res := app.NewResolver(db, nil)
 	users := postgres.UserStore{DB: db}
 	signer := tokenSigner()
-	srv := httpapi.New(httpapi.Config{
-		Addr:    *addr,
+	return httpapi.New(httpapi.Config{
+		Addr:    addr,
 		GraphQL: graph.NewHandler(res, env.log),
 		Ping:    db.PingContext,
 		Log:     env.log,
@@ -53,6 +58,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 				if !ok {
 					return nil, creditdesk.Errorf(creditdesk.EUNAUTHENTICATED, "Authorization must be a Bearer token")
 				}
+				var err error
 				if name, err = signer.Verify(tok); err != nil {
 					return nil, err
 				}
@@ -64,7 +70,6 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return u, err
 		},
 	})
-	return srv.Run(ctx)
 }
 
 // loadDemoWhenEmpty loads the small demo data set into a database with no
