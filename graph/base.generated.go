@@ -708,6 +708,21 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAbcClass2creditdeskᚋinternalᚋcreditdeskᚐAbcClass(ctx context.Context, v any) (creditdesk.AbcClass, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := creditdesk.AbcClass(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAbcClass2creditdeskᚋinternalᚋcreditdeskᚐAbcClass(ctx context.Context, sel ast.SelectionSet, v creditdesk.AbcClass) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AbcClass!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNCreditClass2creditdeskᚋinternalᚋcreditdeskᚐCreditClass(ctx context.Context, v any) (creditdesk.CreditClass, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := creditdesk.CreditClass(tmp)
@@ -746,6 +761,24 @@ func (ec *executionContext) unmarshalNDate2creditdeskᚋinternalᚋcreditdeskᚐ
 func (ec *executionContext) marshalNDate2creditdeskᚋinternalᚋcreditdeskᚐDate(ctx context.Context, sel ast.SelectionSet, v creditdesk.Date) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDate2ᚖcreditdeskᚋinternalᚋcreditdeskᚐDate(ctx context.Context, v any) (*creditdesk.Date, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖcreditdeskᚋinternalᚋcreditdeskᚐDate(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Date) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalDate(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
@@ -809,6 +842,34 @@ func (ec *executionContext) marshalNDecimal2creditdeskᚋinternalᚋcreditdesk�
 	return res
 }
 
+func (ec *executionContext) unmarshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐRatio(ctx context.Context, v any) (creditdesk.Ratio, error) {
+	res, err := scalar.UnmarshalRatio(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐRatio(ctx context.Context, sel ast.SelectionSet, v creditdesk.Ratio) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalRatio(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐScore(ctx context.Context, v any) (creditdesk.Score, error) {
+	res, err := scalar.UnmarshalScore(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐScore(ctx context.Context, sel ast.SelectionSet, v creditdesk.Score) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalScore(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐUnitPrice(ctx context.Context, v any) (creditdesk.UnitPrice, error) {
 	res, err := scalar.UnmarshalUnitPrice(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -835,6 +896,35 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDecimal2ᚕcreditdeskᚋinternalᚋcreditdeskᚐMoneyᚄ(ctx context.Context, v any) ([]creditdesk.Money, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]creditdesk.Money, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐMoney(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDecimal2ᚕcreditdeskᚋinternalᚋcreditdeskᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []creditdesk.Money) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐMoney(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNGuarantee2creditdeskᚋinternalᚋcreditdeskᚐGuarantee(ctx context.Context, v any) (creditdesk.Guarantee, error) {
@@ -895,6 +985,49 @@ func (ec *executionContext) marshalNIndustry2creditdeskᚋinternalᚋcreditdesk�
 		graphql.AddInvalidNullFromMarshaler(ctx, "Industry!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNMonth2creditdeskᚋinternalᚋcreditdeskᚐMonth(ctx context.Context, v any) (creditdesk.Month, error) {
+	res, err := scalar.UnmarshalMonth(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonth2creditdeskᚋinternalᚋcreditdeskᚐMonth(ctx context.Context, sel ast.SelectionSet, v creditdesk.Month) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalMonth(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Month!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMonth2ᚕcreditdeskᚋinternalᚋcreditdeskᚐMonthᚄ(ctx context.Context, v any) ([]creditdesk.Month, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]creditdesk.Month, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMonth2creditdeskᚋinternalᚋcreditdeskᚐMonth(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMonth2ᚕcreditdeskᚋinternalᚋcreditdeskᚐMonthᚄ(ctx context.Context, sel ast.SelectionSet, v []creditdesk.Month) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNMonth2creditdeskᚋinternalᚋcreditdeskᚐMonth(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNNoteKind2creditdeskᚋinternalᚋcreditdeskᚐNoteKind(ctx context.Context, v any) (creditdesk.NoteKind, error) {
@@ -958,12 +1091,31 @@ func (ec *executionContext) marshalNPaymentMethod2creditdeskᚋinternalᚋcredit
 	return res
 }
 
+func (ec *executionContext) unmarshalNPeriodInput2creditdeskᚋinternalᚋcreditdeskᚐPeriod(ctx context.Context, v any) (creditdesk.Period, error) {
+	res, err := ec.unmarshalInputPeriodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNProduct2ᚖcreditdeskᚋinternalᚋcreditdeskᚐProduct(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
 		return graphql.Null
 	}
 	return ec._Product(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQuarter2creditdeskᚋinternalᚋcreditdeskᚐQuarter(ctx context.Context, v any) (creditdesk.Quarter, error) {
+	res, err := scalar.UnmarshalQuarter(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuarter2creditdeskᚋinternalᚋcreditdeskᚐQuarter(ctx context.Context, sel ast.SelectionSet, v creditdesk.Quarter) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalQuarter(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Quarter!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRelationshipClass2creditdeskᚋinternalᚋcreditdeskᚐRelationshipClass(ctx context.Context, v any) (creditdesk.RelationshipClass, error) {
@@ -994,6 +1146,36 @@ func (ec *executionContext) marshalNRole2creditdeskᚋinternalᚋcreditdeskᚐRo
 		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕcreditdeskᚋinternalᚋcreditdeskᚐRoleᚄ(ctx context.Context, v any) ([]creditdesk.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]creditdesk.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2creditdeskᚋinternalᚋcreditdeskᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕcreditdeskᚋinternalᚋcreditdeskᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []creditdesk.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1000, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2creditdeskᚋinternalᚋcreditdeskᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -1265,6 +1447,24 @@ func (ec *executionContext) marshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdes
 	return res
 }
 
+func (ec *executionContext) unmarshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdeskᚐQuantity(ctx context.Context, v any) (*creditdesk.Quantity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalQuantity(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdeskᚐQuantity(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Quantity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalQuantity(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdeskᚐRate(ctx context.Context, v any) (*creditdesk.Rate, error) {
 	if v == nil {
 		return nil, nil
@@ -1301,6 +1501,24 @@ func (ec *executionContext) marshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdes
 	return res
 }
 
+func (ec *executionContext) unmarshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdeskᚐScore(ctx context.Context, v any) (*creditdesk.Score, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalScore(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdeskᚐScore(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Score) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalScore(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdeskᚐUnitPrice(ctx context.Context, v any) (*creditdesk.UnitPrice, error) {
 	if v == nil {
 		return nil, nil
@@ -1316,6 +1534,24 @@ func (ec *executionContext) marshalODecimal2ᚖcreditdeskᚋinternalᚋcreditdes
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalUnitPrice(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDecimal(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDecimal(*v)
 	return res
 }
 
@@ -1426,6 +1662,24 @@ func (ec *executionContext) marshalOIndustry2ᚖcreditdeskᚋinternalᚋcreditde
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOMonth2ᚖcreditdeskᚋinternalᚋcreditdeskᚐMonth(ctx context.Context, v any) (*creditdesk.Month, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalMonth(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMonth2ᚖcreditdeskᚋinternalᚋcreditdeskᚐMonth(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Month) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalMonth(*v)
 	return res
 }
 
@@ -1553,6 +1807,25 @@ func (ec *executionContext) marshalORelationshipClass2ᚖcreditdeskᚋinternal�
 	return res
 }
 
+func (ec *executionContext) unmarshalORole2ᚖcreditdeskᚋinternalᚋcreditdeskᚐRole(ctx context.Context, v any) (*creditdesk.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := creditdesk.Role(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORole2ᚖcreditdeskᚋinternalᚋcreditdeskᚐRole(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOSortDirection2creditdeskᚋinternalᚋcreditdeskᚐSortDirection(ctx context.Context, v any) (creditdesk.SortDirection, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := creditdesk.SortDirection(tmp)
@@ -1563,6 +1836,24 @@ func (ec *executionContext) marshalOSortDirection2creditdeskᚋinternalᚋcredit
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 

@@ -8,12 +8,18 @@ package graph
 import (
 	"context"
 	"creditdesk/internal/creditdesk"
-	"fmt"
 )
 
 // Office is the resolver for the office field.
 func (r *userResolver) Office(ctx context.Context, obj *creditdesk.User) (*creditdesk.Office, error) {
-	panic(fmt.Errorf("not implemented: Office - office"))
+	if obj.OfficeID == nil {
+		return nil, nil
+	}
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Offices.Load(ctx, *obj.OfficeID)
 }
 
 // User returns UserResolver implementation.

@@ -9,77 +9,201 @@ import (
 	"context"
 	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
-	"fmt"
 )
 
 // Office is the resolver for the office field.
 func (r *customerResolver) Office(ctx context.Context, obj *creditdesk.Customer) (*creditdesk.Office, error) {
-	panic(fmt.Errorf("not implemented: Office - office"))
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return required(ctx, l.Offices, obj.OfficeID, "office")
 }
 
 // Rep is the resolver for the rep field.
 func (r *customerResolver) Rep(ctx context.Context, obj *creditdesk.Customer) (*creditdesk.User, error) {
-	panic(fmt.Errorf("not implemented: Rep - rep"))
+	if obj.RepID == nil {
+		return nil, nil
+	}
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Users.Load(ctx, *obj.RepID)
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *customerResolver) Contacts(ctx context.Context, obj *creditdesk.Customer) ([]*creditdesk.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contacts - contacts"))
+	p, err := loadAccountList(ctx, creditdesk.AccountListQuery{List: creditdesk.ListContacts, CustomerID: obj.ID})
+	if err != nil {
+		return nil, err
+	}
+	if p.Contacts == nil {
+		return []*creditdesk.Contact{}, nil
+	}
+	return p.Contacts, nil
 }
 
 // History is the resolver for the history field.
 func (r *customerResolver) History(ctx context.Context, obj *creditdesk.Customer, first *int, after *string) (*model.CustomerHistoryConnection, error) {
-	panic(fmt.Errorf("not implemented: History - history"))
+	q, err := accountListQuery(creditdesk.ListHistory, obj, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadAccountList(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CustomerHistoryConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p.Cursors, p.HasNextPage, after),
+		Edges: edges(p, p.History, func(c string, n *creditdesk.HistoryEntry) *model.HistoryEntryEdge {
+			return &model.HistoryEntryEdge{Cursor: c, Node: n}
+		})}, nil
 }
 
 // Invoices is the resolver for the invoices field.
 func (r *customerResolver) Invoices(ctx context.Context, obj *creditdesk.Customer, first *int, after *string, openOnly *bool, asOf *creditdesk.Date) (*model.InvoiceConnection, error) {
-	panic(fmt.Errorf("not implemented: Invoices - invoices"))
+	q, err := accountListQuery(creditdesk.ListInvoices, obj, first, after)
+	if err != nil {
+		return nil, err
+	}
+	if asOf != nil {
+		q.AsOf = *asOf
+	} else {
+		l, err := loadersFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if q.AsOf, err = l.Today(ctx, r.Clock, r.Policy); err != nil {
+			return nil, err
+		}
+	}
+	q.OpenOnly = openOnly != nil && *openOnly
+	p, err := loadAccountList(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &model.InvoiceConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p.Cursors, p.HasNextPage, after),
+		Edges: edges(p, p.Invoices, func(c string, n *creditdesk.Invoice) *model.InvoiceEdge {
+			return &model.InvoiceEdge{Cursor: c, Node: n}
+		})}, nil
 }
 
 // Payments is the resolver for the payments field.
 func (r *customerResolver) Payments(ctx context.Context, obj *creditdesk.Customer, first *int, after *string) (*model.PaymentConnection, error) {
-	panic(fmt.Errorf("not implemented: Payments - payments"))
+	q, err := accountListQuery(creditdesk.ListPayments, obj, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadAccountList(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PaymentConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p.Cursors, p.HasNextPage, after),
+		Edges: edges(p, p.Payments, func(c string, n *creditdesk.Payment) *model.PaymentEdge {
+			return &model.PaymentEdge{Cursor: c, Node: n}
+		})}, nil
 }
 
 // Notes is the resolver for the notes field.
 func (r *customerResolver) Notes(ctx context.Context, obj *creditdesk.Customer, first *int, after *string, statuses []creditdesk.NoteStatus) (*model.NoteConnection, error) {
-	panic(fmt.Errorf("not implemented: Notes - notes"))
+	q, err := accountListQuery(creditdesk.ListNotes, obj, first, after)
+	if err != nil {
+		return nil, err
+	}
+	q.Statuses = creditdesk.NoteStatusSet(statuses)
+	p, err := loadAccountList(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &model.NoteConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p.Cursors, p.HasNextPage, after),
+		Edges: edges(p, p.Notes, func(c string, n *creditdesk.Note) *model.NoteEdge {
+			return &model.NoteEdge{Cursor: c, Node: n}
+		})}, nil
 }
 
 // Sales is the resolver for the sales field.
 func (r *customerResolver) Sales(ctx context.Context, obj *creditdesk.Customer, first *int, after *string, period *creditdesk.Period) (*model.SalesLineConnection, error) {
-	panic(fmt.Errorf("not implemented: Sales - sales"))
+	q, err := accountListQuery(creditdesk.ListSales, obj, first, after)
+	if err != nil {
+		return nil, err
+	}
+	if period != nil {
+		if err := period.Validate(); err != nil {
+			return nil, err
+		}
+		q.From, q.To = period.From, period.To
+	}
+	p, err := loadAccountList(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SalesLineConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p.Cursors, p.HasNextPage, after),
+		Edges: edges(p, p.Sales, func(c string, n *creditdesk.SalesLine) *model.SalesLineEdge {
+			return &model.SalesLineEdge{Cursor: c, Node: n}
+		})}, nil
 }
 
 // ChangedBy is the resolver for the changedBy field.
 func (r *historyEntryResolver) ChangedBy(ctx context.Context, obj *creditdesk.HistoryEntry) (*creditdesk.User, error) {
-	panic(fmt.Errorf("not implemented: ChangedBy - changedBy"))
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return required(ctx, l.Users, obj.ChangedBy, "user")
 }
 
 // ApprovedBy is the resolver for the approvedBy field.
 func (r *historyEntryResolver) ApprovedBy(ctx context.Context, obj *creditdesk.HistoryEntry) (*creditdesk.User, error) {
-	panic(fmt.Errorf("not implemented: ApprovedBy - approvedBy"))
+	if obj.ApprovedBy == nil {
+		return nil, nil
+	}
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Users.Load(ctx, *obj.ApprovedBy)
 }
 
 // CreateCustomer is the resolver for the createCustomer field.
 func (r *mutationResolver) CreateCustomer(ctx context.Context, input creditdesk.NewCustomer) (*creditdesk.Customer, error) {
-	panic(fmt.Errorf("not implemented: CreateCustomer - createCustomer"))
+	return r.Customers.CreateCustomer(ctx, input)
 }
 
 // UpdateCustomer is the resolver for the updateCustomer field.
 func (r *mutationResolver) UpdateCustomer(ctx context.Context, code string, input creditdesk.CustomerUpdate) (*creditdesk.Customer, error) {
-	panic(fmt.Errorf("not implemented: UpdateCustomer - updateCustomer"))
+	return r.Customers.UpdateCustomer(ctx, code, input)
 }
 
 // Customer is the resolver for the customer field.
 func (r *queryResolver) Customer(ctx context.Context, code string) (*creditdesk.Customer, error) {
-	panic(fmt.Errorf("not implemented: Customer - customer"))
+	c, err := r.Resolver.Customers.FindCustomerByCode(ctx, code)
+	if creditdesk.ErrorCode(err) == creditdesk.ENOTFOUND {
+		// The schema answers null for a customer that does not exist or is
+		// not visible.
+		return nil, nil
+	}
+	return c, err
 }
 
 // Customers is the resolver for the customers field.
 func (r *queryResolver) Customers(ctx context.Context, filter *creditdesk.CustomerFilter, orderBy *creditdesk.CustomerOrder, first *int, after *string) (*model.CustomerConnection, error) {
-	panic(fmt.Errorf("not implemented: Customers - customers"))
+	page, err := creditdesk.NewPage(first, after)
+	if err != nil {
+		return nil, err
+	}
+	var f creditdesk.CustomerFilter
+	if filter != nil {
+		f = *filter
+	}
+	order := creditdesk.CustomerOrder{Field: creditdesk.CustomerOrderCode, Direction: creditdesk.Asc}
+	if orderBy != nil {
+		order = *orderBy
+	}
+	conn, err := r.Resolver.Customers.FindCustomers(ctx, f, order, page)
+	if err != nil {
+		return nil, err
+	}
+	return customerConnection(conn, after), nil
 }
 
 // Customer returns CustomerResolver implementation.

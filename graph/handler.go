@@ -40,6 +40,15 @@ func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
 		if r.Loaders != nil {
 			ctx = WithLoaders(ctx, r.Loaders)
 		}
+		if r.Dealers != nil {
+			ctx = WithDealerLoaders(ctx, r.Dealers)
+		}
+		if r.Credit != nil {
+			ctx = WithCreditLoaders(ctx, r)
+		}
+		if r.CreditClasses != nil {
+			ctx = WithClassLoaders(ctx, r)
+		}
 		return next(ctx)
 	})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/shopspring/decimal"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -23,12 +22,12 @@ type InvoiceResolver interface {
 type NoteResolver interface {
 	Customer(ctx context.Context, obj *creditdesk.Note) (*creditdesk.Customer, error)
 
-	Allocations(ctx context.Context, obj *creditdesk.Note) ([]*model.Allocation, error)
+	Allocations(ctx context.Context, obj *creditdesk.Note) ([]*creditdesk.Allocation, error)
 }
 type PaymentResolver interface {
 	Customer(ctx context.Context, obj *creditdesk.Payment) (*creditdesk.Customer, error)
 
-	Allocations(ctx context.Context, obj *creditdesk.Payment) ([]*model.Allocation, error)
+	Allocations(ctx context.Context, obj *creditdesk.Payment) ([]*creditdesk.Allocation, error)
 }
 type SalesLineResolver interface {
 	InvoiceNumber(ctx context.Context, obj *creditdesk.SalesLine) (*string, error)
@@ -43,7 +42,7 @@ type SalesLineResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Allocation_invoiceNumber(ctx context.Context, field graphql.CollectedField, obj *model.Allocation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Allocation_invoiceNumber(ctx context.Context, field graphql.CollectedField, obj *creditdesk.Allocation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -66,7 +65,30 @@ func (ec *executionContext) fieldContext_Allocation_invoiceNumber(_ context.Cont
 	return graphql.NewScalarFieldContext("Allocation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Allocation_date(ctx context.Context, field graphql.CollectedField, obj *model.Allocation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Allocation_kind(ctx context.Context, field graphql.CollectedField, obj *creditdesk.Allocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Allocation_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v creditdesk.SettlementKind) graphql.Marshaler {
+			return ec.marshalNSettlementKind2creditdeskᚋinternalᚋcreditdeskᚐSettlementKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Allocation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Allocation", field, false, false, "SettlementKind")
+}
+
+func (ec *executionContext) _Allocation_date(ctx context.Context, field graphql.CollectedField, obj *creditdesk.Allocation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -89,7 +111,7 @@ func (ec *executionContext) fieldContext_Allocation_date(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Allocation", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Allocation_amount(ctx context.Context, field graphql.CollectedField, obj *model.Allocation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Allocation_amount(ctx context.Context, field graphql.CollectedField, obj *creditdesk.Allocation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -101,8 +123,8 @@ func (ec *executionContext) _Allocation_amount(ctx context.Context, field graphq
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v creditdesk.Money) graphql.Marshaler {
+			return ec.marshalNDecimal2creditdeskᚋinternalᚋcreditdeskᚐMoney(ctx, selections, v)
 		},
 		true,
 		true,
@@ -847,6 +869,29 @@ func (ec *executionContext) fieldContext_Note_statusDate(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Note", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Note_settledOn(ctx context.Context, field graphql.CollectedField, obj *creditdesk.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_settledOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettledOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *creditdesk.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcreditdeskᚋinternalᚋcreditdeskᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_settledOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Note_allocations(ctx context.Context, field graphql.CollectedField, obj *creditdesk.Note) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -859,8 +904,8 @@ func (ec *executionContext) _Note_allocations(ctx context.Context, field graphql
 			return ec.Resolvers.Note().Allocations(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Allocation) graphql.Marshaler {
-			return ec.marshalNAllocation2ᚕᚖcreditdeskᚋgraphᚋmodelᚐAllocationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*creditdesk.Allocation) graphql.Marshaler {
+			return ec.marshalNAllocation2ᚕᚖcreditdeskᚋinternalᚋcreditdeskᚐAllocationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1272,8 +1317,8 @@ func (ec *executionContext) _Payment_allocations(ctx context.Context, field grap
 			return ec.Resolvers.Payment().Allocations(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Allocation) graphql.Marshaler {
-			return ec.marshalNAllocation2ᚕᚖcreditdeskᚋgraphᚋmodelᚐAllocationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*creditdesk.Allocation) graphql.Marshaler {
+			return ec.marshalNAllocation2ᚕᚖcreditdeskᚋinternalᚋcreditdeskᚐAllocationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2158,7 +2203,7 @@ func UnmarshalPaymentInput(ctx context.Context, raw any) (creditdesk.PaymentInpu
 
 var allocationImplementors = []string{"Allocation"}
 
-func (ec *executionContext) _Allocation(ctx context.Context, sel ast.SelectionSet, obj *model.Allocation) graphql.Marshaler {
+func (ec *executionContext) _Allocation(ctx context.Context, sel ast.SelectionSet, obj *creditdesk.Allocation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, allocationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2169,6 +2214,11 @@ func (ec *executionContext) _Allocation(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("Allocation")
 		case "invoiceNumber":
 			out.Values[i] = ec._Allocation_invoiceNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Allocation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -2444,6 +2494,11 @@ func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj
 		case "statusDate":
 			out.Values[i] = ec._Note_statusDate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "settledOn":
+			out.Values[i] = ec._Note_settledOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "allocations":
@@ -2881,11 +2936,11 @@ func (ec *executionContext) _SalesLineEdge(ctx context.Context, sel ast.Selectio
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAllocation2ᚕᚖcreditdeskᚋgraphᚋmodelᚐAllocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Allocation) graphql.Marshaler {
+func (ec *executionContext) marshalNAllocation2ᚕᚖcreditdeskᚋinternalᚋcreditdeskᚐAllocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*creditdesk.Allocation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1000, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAllocation2ᚖcreditdeskᚋgraphᚋmodelᚐAllocation(ctx, sel, v[i])
+		return ec.marshalNAllocation2ᚖcreditdeskᚋinternalᚋcreditdeskᚐAllocation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2897,7 +2952,7 @@ func (ec *executionContext) marshalNAllocation2ᚕᚖcreditdeskᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNAllocation2ᚖcreditdeskᚋgraphᚋmodelᚐAllocation(ctx context.Context, sel ast.SelectionSet, v *model.Allocation) graphql.Marshaler {
+func (ec *executionContext) marshalNAllocation2ᚖcreditdeskᚋinternalᚋcreditdeskᚐAllocation(ctx context.Context, sel ast.SelectionSet, v *creditdesk.Allocation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Allocation!")
 		return graphql.Null
@@ -3097,6 +3152,21 @@ func (ec *executionContext) marshalNSalesLineEdge2ᚖcreditdeskᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._SalesLineEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSettlementKind2creditdeskᚋinternalᚋcreditdeskᚐSettlementKind(ctx context.Context, v any) (creditdesk.SettlementKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := creditdesk.SettlementKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlementKind2creditdeskᚋinternalᚋcreditdeskᚐSettlementKind(ctx context.Context, sel ast.SelectionSet, v creditdesk.SettlementKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SettlementKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalOAllocationInput2ᚕcreditdeskᚋinternalᚋcreditdeskᚐAllocationInputᚄ(ctx context.Context, v any) ([]creditdesk.AllocationInput, error) {

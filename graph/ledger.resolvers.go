@@ -7,59 +7,88 @@ package graph
 
 import (
 	"context"
-	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
-	"fmt"
 )
 
 // Customer is the resolver for the customer field.
 func (r *invoiceResolver) Customer(ctx context.Context, obj *creditdesk.Invoice) (*creditdesk.Customer, error) {
-	panic(fmt.Errorf("not implemented: Customer - customer"))
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return required(ctx, l.Customers, obj.CustomerID, "customer")
 }
 
 // RecordPayment is the resolver for the recordPayment field.
 func (r *mutationResolver) RecordPayment(ctx context.Context, input creditdesk.PaymentInput) (*creditdesk.Payment, error) {
-	panic(fmt.Errorf("not implemented: RecordPayment - recordPayment"))
+	return r.Ledger.RecordPayment(ctx, input)
 }
 
 // ReceiveNote is the resolver for the receiveNote field.
 func (r *mutationResolver) ReceiveNote(ctx context.Context, input creditdesk.NoteInput) (*creditdesk.Note, error) {
-	panic(fmt.Errorf("not implemented: ReceiveNote - receiveNote"))
+	return r.Ledger.ReceiveNote(ctx, input)
 }
 
 // SetNoteStatus is the resolver for the setNoteStatus field.
 func (r *mutationResolver) SetNoteStatus(ctx context.Context, input creditdesk.NoteStatusInput) (*creditdesk.Note, error) {
-	panic(fmt.Errorf("not implemented: SetNoteStatus - setNoteStatus"))
+	return r.Ledger.SetNoteStatus(ctx, input)
 }
 
 // Customer is the resolver for the customer field.
 func (r *noteResolver) Customer(ctx context.Context, obj *creditdesk.Note) (*creditdesk.Customer, error) {
-	panic(fmt.Errorf("not implemented: Customer - customer"))
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return required(ctx, l.Customers, obj.CustomerID, "customer")
 }
 
 // Allocations is the resolver for the allocations field.
-func (r *noteResolver) Allocations(ctx context.Context, obj *creditdesk.Note) ([]*model.Allocation, error) {
-	panic(fmt.Errorf("not implemented: Allocations - allocations"))
+func (r *noteResolver) Allocations(ctx context.Context, obj *creditdesk.Note) ([]*creditdesk.Allocation, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.NoteAllocations.Load(ctx, obj.ID)
 }
 
 // Customer is the resolver for the customer field.
 func (r *paymentResolver) Customer(ctx context.Context, obj *creditdesk.Payment) (*creditdesk.Customer, error) {
-	panic(fmt.Errorf("not implemented: Customer - customer"))
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return required(ctx, l.Customers, obj.CustomerID, "customer")
 }
 
 // Allocations is the resolver for the allocations field.
-func (r *paymentResolver) Allocations(ctx context.Context, obj *creditdesk.Payment) ([]*model.Allocation, error) {
-	panic(fmt.Errorf("not implemented: Allocations - allocations"))
+func (r *paymentResolver) Allocations(ctx context.Context, obj *creditdesk.Payment) ([]*creditdesk.Allocation, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.PaymentAllocations.Load(ctx, obj.ID)
 }
 
 // InvoiceNumber is the resolver for the invoiceNumber field.
 func (r *salesLineResolver) InvoiceNumber(ctx context.Context, obj *creditdesk.SalesLine) (*string, error) {
-	panic(fmt.Errorf("not implemented: InvoiceNumber - invoiceNumber"))
+	if obj.InvoiceID == nil {
+		return nil, nil
+	}
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.InvoiceNumbers.Load(ctx, *obj.InvoiceID)
 }
 
 // Product is the resolver for the product field.
 func (r *salesLineResolver) Product(ctx context.Context, obj *creditdesk.SalesLine) (*creditdesk.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return required(ctx, l.Products, obj.ProductID, "product")
 }
 
 // Invoice returns InvoiceResolver implementation.

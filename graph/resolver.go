@@ -19,4 +19,24 @@ type Resolver struct {
 	Policy    creditdesk.PolicyService
 	Loaders   LoaderSource
 	Clock     creditdesk.Clock
+	// Dealers evaluates dealers and office networks (DOMAIN.md §6).
+	Dealers creditdesk.DealerService
+	// SalesForce answers the sales-force rules (DOMAIN.md §7).
+	SalesForce creditdesk.SalesForceService
+	// Sales computes the sales analysis reports (DOMAIN.md §5).
+	Sales creditdesk.SalesService
+	// Metrics answers the dashboards' metrics query (docs/metrics.md).
+	Metrics creditdesk.MetricsService
+	// CreditClasses evaluates and records credit classes (DOMAIN.md §4).
+	CreditClasses creditdesk.CreditClassService
+	// Approvals takes limit, write-off and class override requests and their
+	// decisions (DOMAIN.md §3, §4).
+	Approvals creditdesk.ApprovalService
+	// Investigations records and reads credit investigations (000 第五–七条).
+	Investigations creditdesk.InvestigationService
+	// PolicyWriter creates policy versions (DOMAIN.md §10).
+	PolicyWriter creditdesk.PolicyWriter
+	// Credit computes the credit figures: positions, ageing, the 60-day and
+	// 120-day rules, the limitation watch (DOMAIN.md §3, §9).
+	Credit creditdesk.CreditService
 }

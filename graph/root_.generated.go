@@ -5,12 +5,14 @@ package graph
 import (
 	"bytes"
 	"context"
+	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
 	"embed"
 	"fmt"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -23,14 +25,18 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	CreditClassChange() CreditClassChangeResolver
 	Customer() CustomerResolver
+	CustomerShareReport() CustomerShareReportResolver
 	HistoryEntry() HistoryEntryResolver
 	Invoice() InvoiceResolver
+	MetricsResult() MetricsResultResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
 	Payment() PaymentResolver
 	Query() QueryResolver
 	SalesLine() SalesLineResolver
+	TargetAttainmentReport() TargetAttainmentReportResolver
 	User() UserResolver
 }
 
@@ -38,10 +44,107 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AbcReport struct {
+		AThreshold    func(childComplexity int) int
+		BThreshold    func(childComplexity int) int
+		ByCategory    func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		Total         func(childComplexity int) int
+	}
+
+	AbcRow struct {
+		AbcClass        func(childComplexity int) int
+		CumulativeShare func(childComplexity int) int
+		Customer        func(childComplexity int) int
+		Industry        func(childComplexity int) int
+		Rank            func(childComplexity int) int
+		Sales           func(childComplexity int) int
+		Share           func(childComplexity int) int
+	}
+
+	AgingReport struct {
+		AsOf          func(childComplexity int) int
+		Basis         func(childComplexity int) int
+		Buckets       func(childComplexity int) int
+		Edges         func(childComplexity int) int
+		GroupBy       func(childComplexity int) int
+		PeriodFrom    func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		Totals        func(childComplexity int) int
+	}
+
+	AgingRow struct {
+		ADD                func(childComplexity int) int
+		Amounts            func(childComplexity int) int
+		BestPossibleDSO    func(childComplexity int) int
+		CEI                func(childComplexity int) int
+		DSO                func(childComplexity int) int
+		Key                func(childComplexity int) int
+		Label              func(childComplexity int) int
+		NotDue             func(childComplexity int) int
+		OpeningReceivables func(childComplexity int) int
+		Overdue            func(childComplexity int) int
+		Sales              func(childComplexity int) int
+		Total              func(childComplexity int) int
+	}
+
 	Allocation struct {
 		Amount        func(childComplexity int) int
 		Date          func(childComplexity int) int
 		InvoiceNumber func(childComplexity int) int
+		Kind          func(childComplexity int) int
+	}
+
+	ApprovalStep struct {
+		ActedAt  func(childComplexity int) int
+		ActedOn  func(childComplexity int) int
+		Actor    func(childComplexity int) int
+		Comment  func(childComplexity int) int
+		Decision func(childComplexity int) int
+		Role     func(childComplexity int) int
+	}
+
+	ClassACheck struct {
+		Condition   func(childComplexity int) int
+		Description func(childComplexity int) int
+		Met         func(childComplexity int) int
+		Threshold   func(childComplexity int) int
+		Value       func(childComplexity int) int
+	}
+
+	CollectionBreach struct {
+		CrossedOn     func(childComplexity int) int
+		Currency      func(childComplexity int) int
+		Customer      func(childComplexity int) int
+		DueDate       func(childComplexity int) int
+		InvoiceNumber func(childComplexity int) int
+		OpenAmount    func(childComplexity int) int
+		OpenBalance   func(childComplexity int) int
+		Rep           func(childComplexity int) int
+		ShipDate      func(childComplexity int) int
+	}
+
+	CollectionBreachReport struct {
+		CollectionDays func(childComplexity int) int
+		Lines          func(childComplexity int) int
+		Month          func(childComplexity int) int
+		PolicyVersion  func(childComplexity int) int
+		Reps           func(childComplexity int) int
+		Totals         func(childComplexity int) int
+	}
+
+	CompositionReport struct {
+		Rows  func(childComplexity int) int
+		Total func(childComplexity int) int
+	}
+
+	CompositionRow struct {
+		Customers func(childComplexity int) int
+		Industry  func(childComplexity int) int
+		Sales     func(childComplexity int) int
+		Share     func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -51,44 +154,227 @@ type ComplexityRoot struct {
 		Title func(childComplexity int) int
 	}
 
+	CountMeasureValue struct {
+		Measure func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
+	CreditCheck struct {
+		Amount           func(childComplexity int) int
+		AsOf             func(childComplexity int) int
+		Customer         func(childComplexity int) int
+		Decision         func(childComplexity int) int
+		ExposureAfter    func(childComplexity int) int
+		PolicyVersion    func(childComplexity int) int
+		Position         func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		UtilizationAfter func(childComplexity int) int
+	}
+
+	CreditClassChange struct {
+		Customer  func(childComplexity int) int
+		From      func(childComplexity int) int
+		FromClass func(childComplexity int) int
+		To        func(childComplexity int) int
+		ToClass   func(childComplexity int) int
+	}
+
+	CreditClassChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CreditClassChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreditClassOverride struct {
+		AwaitingRole   func(childComplexity int) int
+		CreditClass    func(childComplexity int) int
+		Customer       func(childComplexity int) int
+		DecidedBy      func(childComplexity int) int
+		DecidedOn      func(childComplexity int) int
+		EffectiveUntil func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		RequestedAt    func(childComplexity int) int
+		RequestedBy    func(childComplexity int) int
+		RequestedOn    func(childComplexity int) int
+		RequiredRoles  func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Steps          func(childComplexity int) int
+	}
+
+	CreditClassOverrideConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CreditClassOverrideEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreditClassResult struct {
+		AsOf           func(childComplexity int) int
+		ClassAChecks   func(childComplexity int) int
+		ClassAEligible func(childComplexity int) int
+		ComputedClass  func(childComplexity int) int
+		Customer       func(childComplexity int) int
+		EffectiveClass func(childComplexity int) int
+		EvaluatedAt    func(childComplexity int) int
+		Exposure       func(childComplexity int) int
+		FiredRules     func(childComplexity int) int
+		Override       func(childComplexity int) int
+		PaymentScore   func(childComplexity int) int
+		PolicyVersion  func(childComplexity int) int
+		TradingSince   func(childComplexity int) int
+		TrailingSales  func(childComplexity int) int
+	}
+
+	CreditClassResultConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CreditClassResultEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreditInvestigation struct {
+		CreatedAt  func(childComplexity int) int
+		Date       func(childComplexity int) int
+		Funding    func(childComplexity int) int
+		Internal   func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Operator   func(childComplexity int) int
+		Payment    func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Summary    func(childComplexity int) int
+	}
+
+	CreditInvestigationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CreditInvestigationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreditLimitRequest struct {
+		Amount        func(childComplexity int) int
+		AwaitingRole  func(childComplexity int) int
+		Customer      func(childComplexity int) int
+		DecidedBy     func(childComplexity int) int
+		DecidedOn     func(childComplexity int) int
+		Exception     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		RequestedAt   func(childComplexity int) int
+		RequestedBy   func(childComplexity int) int
+		RequestedOn   func(childComplexity int) int
+		RequiredRoles func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Steps         func(childComplexity int) int
+	}
+
+	CreditLimitRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CreditLimitRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreditPosition struct {
+		Alert           func(childComplexity int) int
+		AsOf            func(childComplexity int) int
+		CreditLimit     func(childComplexity int) int
+		Customer        func(childComplexity int) int
+		Exposure        func(childComplexity int) int
+		OpenReceivables func(childComplexity int) int
+		PolicyVersion   func(childComplexity int) int
+		UnsettledNotes  func(childComplexity int) int
+		Utilization     func(childComplexity int) int
+		WarnRatio       func(childComplexity int) int
+	}
+
+	CreditPositionConnection struct {
+		AsOf          func(childComplexity int) int
+		Edges         func(childComplexity int) int
+		PageInfo      func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+		TotalCount    func(childComplexity int) int
+	}
+
+	CreditPositionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CreditRuleHit struct {
+		Description func(childComplexity int) int
+		Rule        func(childComplexity int) int
+		Threshold   func(childComplexity int) int
+		Value       func(childComplexity int) int
+	}
+
 	Customer struct {
-		Address            func(childComplexity int) int
-		Bankrupt           func(childComplexity int) int
-		BusinessType       func(childComplexity int) int
-		Code               func(childComplexity int) int
-		Contacts           func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		CreditClass        func(childComplexity int) int
-		CreditLimit        func(childComplexity int) int
-		DealerClass        func(childComplexity int) int
-		DealerClassQuarter func(childComplexity int) int
-		DealerType         func(childComplexity int) int
-		DemandGrade        func(childComplexity int) int
-		Employees          func(childComplexity int) int
-		EnterpriseNature   func(childComplexity int) int
-		FirstTradeOn       func(childComplexity int) int
-		FoundedOn          func(childComplexity int) int
-		Guarantees         func(childComplexity int) int
-		HeadOfficeAddress  func(childComplexity int) int
-		History            func(childComplexity int, first *int, after *string) int
-		Industry           func(childComplexity int) int
-		Invoices           func(childComplexity int, first *int, after *string, openOnly *bool, asOf *creditdesk.Date) int
-		Managers           func(childComplexity int) int
-		Name               func(childComplexity int) int
-		Notes              func(childComplexity int, first *int, after *string, statuses []creditdesk.NoteStatus) int
-		Office             func(childComplexity int) int
-		Payments           func(childComplexity int, first *int, after *string) int
-		RegisteredCapital  func(childComplexity int) int
-		RelationshipClass  func(childComplexity int) int
-		Rep                func(childComplexity int) int
-		RepAssignedOn      func(childComplexity int) int
-		RequestedLimit     func(childComplexity int) int
-		RequiredShare      func(childComplexity int) int
-		Sales              func(childComplexity int, first *int, after *string, period *creditdesk.Period) int
-		ShortName          func(childComplexity int) int
-		Status             func(childComplexity int) int
-		SupervisingUnit    func(childComplexity int) int
-		Website            func(childComplexity int) int
+		Address             func(childComplexity int) int
+		Bankrupt            func(childComplexity int) int
+		BusinessType        func(childComplexity int) int
+		Code                func(childComplexity int) int
+		Contacts            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		CreditClass         func(childComplexity int) int
+		CreditClassResult   func(childComplexity int, asOf *creditdesk.Date) int
+		CreditLimit         func(childComplexity int) int
+		CreditPosition      func(childComplexity int, asOf *creditdesk.Date) int
+		DealerClass         func(childComplexity int) int
+		DealerClassQuarter  func(childComplexity int) int
+		DealerScorecards    func(childComplexity int) int
+		DealerType          func(childComplexity int) int
+		DemandGrade         func(childComplexity int) int
+		Employees           func(childComplexity int) int
+		EnterpriseNature    func(childComplexity int) int
+		FirstTradeOn        func(childComplexity int) int
+		FoundedOn           func(childComplexity int) int
+		Guarantees          func(childComplexity int) int
+		HeadOfficeAddress   func(childComplexity int) int
+		History             func(childComplexity int, first *int, after *string) int
+		Industry            func(childComplexity int) int
+		Investigations      func(childComplexity int, first *int, after *string) int
+		Invoices            func(childComplexity int, first *int, after *string, openOnly *bool, asOf *creditdesk.Date) int
+		LatestInvestigation func(childComplexity int) int
+		Managers            func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Notes               func(childComplexity int, first *int, after *string, statuses []creditdesk.NoteStatus) int
+		Office              func(childComplexity int) int
+		Payments            func(childComplexity int, first *int, after *string) int
+		RegisteredCapital   func(childComplexity int) int
+		RelationshipClass   func(childComplexity int) int
+		Rep                 func(childComplexity int) int
+		RepAssignedOn       func(childComplexity int) int
+		RequestedLimit      func(childComplexity int) int
+		RequiredShare       func(childComplexity int) int
+		Sales               func(childComplexity int, first *int, after *string, period *creditdesk.Period) int
+		ShortName           func(childComplexity int) int
+		Status              func(childComplexity int) int
+		SupervisingUnit     func(childComplexity int) int
+		Website             func(childComplexity int) int
 	}
 
 	CustomerConnection struct {
@@ -106,6 +392,111 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	CustomerShareReport struct {
+		CompanyTotal  func(childComplexity int) int
+		From          func(childComplexity int) int
+		Granularity   func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		SelectedSales func(childComplexity int) int
+		SelectedShare func(childComplexity int) int
+		To            func(childComplexity int) int
+	}
+
+	CustomerShareRow struct {
+		CompanyTotal  func(childComplexity int) int
+		Customer      func(childComplexity int) int
+		Meets         func(childComplexity int) int
+		Period        func(childComplexity int) int
+		PeriodStart   func(childComplexity int) int
+		RequiredShare func(childComplexity int) int
+		Sales         func(childComplexity int) int
+		Share         func(childComplexity int) int
+	}
+
+	DealerEvaluationSummary struct {
+		ClassA         func(childComplexity int) int
+		ClassB         func(childComplexity int) int
+		ClassC         func(childComplexity int) int
+		ClassChanges   func(childComplexity int) int
+		ClassesWritten func(childComplexity int) int
+		Dealers        func(childComplexity int) int
+		EvaluatedAt    func(childComplexity int) int
+		EvaluationID   func(childComplexity int) int
+		Incomplete     func(childComplexity int) int
+		PolicyVersion  func(childComplexity int) int
+		Quarter        func(childComplexity int) int
+		Supersedes     func(childComplexity int) int
+	}
+
+	DealerMetricScore struct {
+		Metric func(childComplexity int) int
+		Score  func(childComplexity int) int
+		Weight func(childComplexity int) int
+	}
+
+	DealerRating struct {
+		AverageScore func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Customer     func(childComplexity int) int
+		Metric       func(childComplexity int) int
+		Quarter      func(childComplexity int) int
+		RatedBy      func(childComplexity int) int
+		RatingCount  func(childComplexity int) int
+		Score        func(childComplexity int) int
+	}
+
+	DealerScorecard struct {
+		Attainment    func(childComplexity int) int
+		Complete      func(childComplexity int) int
+		Composite     func(childComplexity int) int
+		Customer      func(childComplexity int) int
+		DealerClass   func(childComplexity int) int
+		DealerType    func(childComplexity int) int
+		EvaluatedAt   func(childComplexity int) int
+		EvaluationID  func(childComplexity int) int
+		Metrics       func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+		Quarter       func(childComplexity int) int
+		Rank          func(childComplexity int) int
+		RewardPoints  func(childComplexity int) int
+		Sales         func(childComplexity int) int
+		SupportPolicy func(childComplexity int) int
+		Target        func(childComplexity int) int
+	}
+
+	DimensionValue struct {
+		Dimension func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Label     func(childComplexity int) int
+	}
+
+	HandoverCustomer struct {
+		Customer     func(childComplexity int) int
+		OpenAmount   func(childComplexity int) int
+		OpenInvoices func(childComplexity int) int
+		Shipments    func(childComplexity int) int
+	}
+
+	HandoverInvoice struct {
+		Amount      func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		DaysOverdue func(childComplexity int) int
+		DueDate     func(childComplexity int) int
+		Number      func(childComplexity int) int
+		OpenBalance func(childComplexity int) int
+		OpenBase    func(childComplexity int) int
+		ShipDate    func(childComplexity int) int
+	}
+
+	HandoverShipment struct {
+		BaseAmount    func(childComplexity int) int
+		InvoiceNumber func(childComplexity int) int
+		ProductCode   func(childComplexity int) int
+		ProductName   func(childComplexity int) int
+		Quantity      func(childComplexity int) int
+		ShipDate      func(childComplexity int) int
 	}
 
 	HistoryEntry struct {
@@ -149,12 +540,64 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LimitationWatchItem struct {
+		AsOf              func(childComplexity int) int
+		Customer          func(childComplexity int) int
+		DaysLeft          func(childComplexity int) int
+		Deadline          func(childComplexity int) int
+		LastDemandOn      func(childComplexity int) int
+		OverdueBalance    func(childComplexity int) int
+		OverdueInvoices   func(childComplexity int) int
+		PolicyVersion     func(childComplexity int) int
+		Start             func(childComplexity int) int
+		StatutoryDeadline func(childComplexity int) int
+	}
+
+	MetricsResult struct {
+		Dimensions func(childComplexity int) int
+		From       func(childComplexity int) int
+		Grain      func(childComplexity int) int
+		Limit      func(childComplexity int) int
+		Measures   func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		To         func(childComplexity int) int
+		Totals     func(childComplexity int) int
+		Truncated  func(childComplexity int) int
+	}
+
+	MetricsRow struct {
+		Dimensions  func(childComplexity int) int
+		Period      func(childComplexity int) int
+		PeriodEnd   func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		Values      func(childComplexity int) int
+	}
+
+	MoneyMeasureValue struct {
+		Measure func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateCustomer func(childComplexity int, input creditdesk.NewCustomer) int
-		ReceiveNote    func(childComplexity int, input creditdesk.NoteInput) int
-		RecordPayment  func(childComplexity int, input creditdesk.PaymentInput) int
-		SetNoteStatus  func(childComplexity int, input creditdesk.NoteStatusInput) int
-		UpdateCustomer func(childComplexity int, code string, input creditdesk.CustomerUpdate) int
+		ApproveCreditClassOverride func(childComplexity int, id string, comment *string) int
+		ApproveCreditLimitRequest  func(childComplexity int, id string, comment *string) int
+		ApproveWriteOff            func(childComplexity int, id string, comment *string) int
+		CreateCustomer             func(childComplexity int, input creditdesk.NewCustomer) int
+		EvaluateDealers            func(childComplexity int, quarter creditdesk.Quarter) int
+		ReassignCustomers          func(childComplexity int, fromRep string, toRep string, customerCodes []string, reason string, approvedBy *string) int
+		ReceiveNote                func(childComplexity int, input creditdesk.NoteInput) int
+		RecordDealerRating         func(childComplexity int, customerCode string, quarter creditdesk.Quarter, metric creditdesk.DealerMetric, score decimal.Decimal) int
+		RecordInvestigation        func(childComplexity int, input creditdesk.InvestigationInput) int
+		RecordPayment              func(childComplexity int, input creditdesk.PaymentInput) int
+		RejectCreditClassOverride  func(childComplexity int, id string, reason string) int
+		RejectCreditLimitRequest   func(childComplexity int, id string, reason string) int
+		RejectWriteOff             func(childComplexity int, id string, reason string) int
+		RequestCreditClassOverride func(childComplexity int, customerCode string, class creditdesk.CreditClass, reason string) int
+		RequestCreditLimit         func(childComplexity int, customerCode string, amount decimal.Decimal, reason string, exception *bool) int
+		RequestWriteOff            func(childComplexity int, invoiceNumber string, amount decimal.Decimal, reason string) int
+		SetNoteStatus              func(childComplexity int, input creditdesk.NoteStatusInput) int
+		SetPolicy                  func(childComplexity int, effectiveFrom creditdesk.Date, settings []*model.PolicySettingInput, note *string) int
+		UpdateCustomer             func(childComplexity int, code string, input creditdesk.CustomerUpdate) int
 	}
 
 	Note struct {
@@ -170,6 +613,7 @@ type ComplexityRoot struct {
 		MaturityDate func(childComplexity int) int
 		Number       func(childComplexity int) int
 		ReceivedDate func(childComplexity int) int
+		SettledOn    func(childComplexity int) int
 		Status       func(childComplexity int) int
 		StatusDate   func(childComplexity int) int
 	}
@@ -185,9 +629,58 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NoteInterestCharge struct {
+		Allocated     func(childComplexity int) int
+		Customer      func(childComplexity int) int
+		ExcessDays    func(childComplexity int) int
+		Interest      func(childComplexity int) int
+		InvoiceNumber func(childComplexity int) int
+		MaturityDate  func(childComplexity int) int
+		NoteKind      func(childComplexity int) int
+		NoteNumber    func(childComplexity int) int
+		ReceivedDate  func(childComplexity int) int
+		ShipDate      func(childComplexity int) int
+	}
+
+	NoteInterestReport struct {
+		Charges       func(childComplexity int) int
+		From          func(childComplexity int) int
+		MaxDays       func(childComplexity int) int
+		MonthlyRate   func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+		To            func(childComplexity int) int
+		Total         func(childComplexity int) int
+	}
+
+	NotePresentment struct {
+		Customer  func(childComplexity int) int
+		DaysLeft  func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Overdue   func(childComplexity int) int
+		PresentBy func(childComplexity int) int
+	}
+
 	Office struct {
 		Code func(childComplexity int) int
 		Name func(childComplexity int) int
+	}
+
+	OfficeEvaluation struct {
+		Churned             func(childComplexity int) int
+		CustomerGrowth      func(childComplexity int) int
+		Customers           func(childComplexity int) int
+		EffectiveVisitShare func(childComplexity int) int
+		EffectiveVisits     func(childComplexity int) int
+		Office              func(childComplexity int) int
+		PreviousCustomers   func(childComplexity int) int
+		PreviousSales       func(childComplexity int) int
+		Quarter             func(childComplexity int) int
+		Sales               func(childComplexity int) int
+		Top20PreviousSales  func(childComplexity int) int
+		Top20Sales          func(childComplexity int) int
+		Top20SalesGrowth    func(childComplexity int) int
+		Visits              func(childComplexity int) int
+		VisitsPerCustomer   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -222,6 +715,25 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Policy struct {
+		EffectiveFrom func(childComplexity int) int
+		Settings      func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	PolicySetting struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	PolicyVersion struct {
+		CreatedAt     func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
 	Product struct {
 		Category func(childComplexity int) int
 		Code     func(childComplexity int) int
@@ -229,9 +741,99 @@ type ComplexityRoot struct {
 		UnitCost func(childComplexity int) int
 	}
 
+	ProductMixReport struct {
+		Attainment  func(childComplexity int) int
+		Cost        func(childComplexity int) int
+		GrossMargin func(childComplexity int) int
+		GrossProfit func(childComplexity int) int
+		Rows        func(childComplexity int) int
+		Target      func(childComplexity int) int
+		Total       func(childComplexity int) int
+	}
+
+	ProductMixRow struct {
+		Attainment        func(childComplexity int) int
+		AverageInventory  func(childComplexity int) int
+		ContributionRatio func(childComplexity int) int
+		Cost              func(childComplexity int) int
+		CrossRatio        func(childComplexity int) int
+		CumulativeShare   func(childComplexity int) int
+		GrossMargin       func(childComplexity int) int
+		GrossProfit       func(childComplexity int) int
+		Product           func(childComplexity int) int
+		Rank              func(childComplexity int) int
+		Sales             func(childComplexity int) int
+		Share             func(childComplexity int) int
+		Target            func(childComplexity int) int
+		Turnover          func(childComplexity int) int
+	}
+
+	QuantityMeasureValue struct {
+		Measure func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
 	Query struct {
-		Customer  func(childComplexity int, code string) int
-		Customers func(childComplexity int, filter *creditdesk.CustomerFilter, orderBy *creditdesk.CustomerOrder, first *int, after *string) int
+		AbcAnalysis             func(childComplexity int, period creditdesk.Period, byCategory *bool, aThreshold *decimal.Decimal, bThreshold *decimal.Decimal, filter *creditdesk.CustomerFilter) int
+		AgingReport             func(childComplexity int, asOf creditdesk.Date, groupBy *creditdesk.AgingGroupBy, edges []int, basis *creditdesk.AgingBasis, filter *creditdesk.CustomerFilter) int
+		CollectionBreaches      func(childComplexity int, month creditdesk.Month, filter *creditdesk.CustomerFilter) int
+		CreditCheck             func(childComplexity int, customerCode string, amount decimal.Decimal, asOf *creditdesk.Date) int
+		CreditClass             func(childComplexity int, customerCode string, asOf *creditdesk.Date) int
+		CreditClassChanges      func(childComplexity int, from creditdesk.Date, to creditdesk.Date, fromClass *creditdesk.CreditClass, toClass *creditdesk.CreditClass, filter *creditdesk.CustomerFilter, first *int, after *string) int
+		CreditClassHistory      func(childComplexity int, customerCode string, first *int, after *string) int
+		CreditClassOverrides    func(childComplexity int, status *creditdesk.ApprovalStatus, filter *creditdesk.CustomerFilter, first *int, after *string) int
+		CreditLimitRequests     func(childComplexity int, status *creditdesk.ApprovalStatus, filter *creditdesk.CustomerFilter, first *int, after *string) int
+		CreditPosition          func(childComplexity int, customerCode string, asOf *creditdesk.Date) int
+		CreditPositions         func(childComplexity int, asOf *creditdesk.Date, alert *creditdesk.CreditAlert, filter *creditdesk.CustomerFilter, orderBy *creditdesk.CreditPositionOrder, first *int, after *string) int
+		Customer                func(childComplexity int, code string) int
+		CustomerShare           func(childComplexity int, period *creditdesk.Period, year *int, granularity *creditdesk.ShareGranularity, filter *creditdesk.CustomerFilter) int
+		Customers               func(childComplexity int, filter *creditdesk.CustomerFilter, orderBy *creditdesk.CustomerOrder, first *int, after *string) int
+		DealerScorecards        func(childComplexity int, quarter creditdesk.Quarter, dealerType *creditdesk.DealerType, filter *creditdesk.CustomerFilter) int
+		LimitationWatch         func(childComplexity int, asOf creditdesk.Date, withinDays *int, filter *creditdesk.CustomerFilter) int
+		Metrics                 func(childComplexity int, input creditdesk.MetricsQuery) int
+		NetworkEvaluation       func(childComplexity int, quarter creditdesk.Quarter, filter *creditdesk.CustomerFilter) int
+		NoteInterest            func(childComplexity int, from creditdesk.Date, to creditdesk.Date, filter *creditdesk.CustomerFilter) int
+		NotesDueForPresentment  func(childComplexity int, asOf *creditdesk.Date, filter *creditdesk.CustomerFilter) int
+		Policy                  func(childComplexity int, asOf *creditdesk.Date) int
+		PolicyVersions          func(childComplexity int) int
+		ProductMix              func(childComplexity int, period creditdesk.Period, scope *creditdesk.ScopeInput) int
+		RepHandover             func(childComplexity int, repUsername string, asOf *creditdesk.Date, shipmentDays *int) int
+		SalesComposition        func(childComplexity int, period creditdesk.Period, filter *creditdesk.CustomerFilter) int
+		SeasonalIndex           func(childComplexity int, years []int, scope *creditdesk.ScopeInput, annualTarget *decimal.Decimal) int
+		TargetAttainment        func(childComplexity int, month *creditdesk.Month, period *creditdesk.Period, filter *creditdesk.CustomerFilter) int
+		UncontactedNewCustomers func(childComplexity int, asOf *creditdesk.Date, filter *creditdesk.CustomerFilter) int
+		VisitPlanExclusions     func(childComplexity int, asOf *creditdesk.Date, filter *creditdesk.CustomerFilter) int
+		VisitsDue               func(childComplexity int, asOf *creditdesk.Date, filter *creditdesk.CustomerFilter) int
+		VoidCheques             func(childComplexity int, asOf *creditdesk.Date, filter *creditdesk.CustomerFilter) int
+		WriteOffRequests        func(childComplexity int, status *creditdesk.ApprovalStatus, filter *creditdesk.CustomerFilter, first *int, after *string) int
+	}
+
+	RatioMeasureValue struct {
+		Measure func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
+	Reassignment struct {
+		Customers func(childComplexity int) int
+		FromRep   func(childComplexity int) int
+		On        func(childComplexity int) int
+		ToRep     func(childComplexity int) int
+	}
+
+	RepBonusCharge struct {
+		Charged  func(childComplexity int) int
+		Net      func(childComplexity int) int
+		Rep      func(childComplexity int) int
+		Reversed func(childComplexity int) int
+	}
+
+	RepHandover struct {
+		AsOf          func(childComplexity int) int
+		Customers     func(childComplexity int) int
+		OpenInvoices  func(childComplexity int) int
+		OpenTotal     func(childComplexity int) int
+		Rep           func(childComplexity int) int
+		ShipmentsFrom func(childComplexity int) int
 	}
 
 	SalesLine struct {
@@ -258,11 +860,105 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SeasonalIndexReport struct {
+		AnnualTarget func(childComplexity int) int
+		Months       func(childComplexity int) int
+		Overall      func(childComplexity int) int
+		Total        func(childComplexity int) int
+		Years        func(childComplexity int) int
+	}
+
+	SeasonalMonth struct {
+		Average func(childComplexity int) int
+		Index   func(childComplexity int) int
+		Month   func(childComplexity int) int
+		Share   func(childComplexity int) int
+		Target  func(childComplexity int) int
+	}
+
+	TargetAttainmentReport struct {
+		Attainment func(childComplexity int) int
+		From       func(childComplexity int) int
+		Months     func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		Sales      func(childComplexity int) int
+		Target     func(childComplexity int) int
+		To         func(childComplexity int) int
+	}
+
+	TargetAttainmentRow struct {
+		Attainment func(childComplexity int) int
+		Customer   func(childComplexity int) int
+		Sales      func(childComplexity int) int
+		Target     func(childComplexity int) int
+	}
+
+	UncontactedCustomer struct {
+		AssignedOn          func(childComplexity int) int
+		Customer            func(childComplexity int) int
+		DaysSinceAssignment func(childComplexity int) int
+	}
+
 	User struct {
 		Name     func(childComplexity int) int
 		Office   func(childComplexity int) int
 		Role     func(childComplexity int) int
 		Username func(childComplexity int) int
+	}
+
+	VisitDue struct {
+		Cadence         func(childComplexity int) int
+		Customer        func(childComplexity int) int
+		DaysOverdue     func(childComplexity int) int
+		DueOn           func(childComplexity int) int
+		FirstDeliveryOn func(childComplexity int) int
+		LastVisitOn     func(childComplexity int) int
+	}
+
+	VisitPlanExclusion struct {
+		Customer           func(childComplexity int) int
+		FirstIneffectiveOn func(childComplexity int) int
+		IneffectiveVisits  func(childComplexity int) int
+		LastEffectiveOn    func(childComplexity int) int
+		LastVisitOn        func(childComplexity int) int
+	}
+
+	VoidCheque struct {
+		Customer   func(childComplexity int) int
+		DaysVoid   func(childComplexity int) int
+		Note       func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	WriteOffRequest struct {
+		Amount        func(childComplexity int) int
+		AwaitingRole  func(childComplexity int) int
+		Currency      func(childComplexity int) int
+		Customer      func(childComplexity int) int
+		DecidedBy     func(childComplexity int) int
+		DecidedOn     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		InvoiceNumber func(childComplexity int) int
+		OpenBalance   func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		RequestedAt   func(childComplexity int) int
+		RequestedBy   func(childComplexity int) int
+		RequestedOn   func(childComplexity int) int
+		RequiredRoles func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Steps         func(childComplexity int) int
+		WriteOffDate  func(childComplexity int) int
+	}
+
+	WriteOffRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WriteOffRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 }
 
@@ -279,6 +975,214 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AbcReport.aThreshold":
+		if e.ComplexityRoot.AbcReport.AThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcReport.AThreshold(childComplexity), true
+	case "AbcReport.bThreshold":
+		if e.ComplexityRoot.AbcReport.BThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcReport.BThreshold(childComplexity), true
+	case "AbcReport.byCategory":
+		if e.ComplexityRoot.AbcReport.ByCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcReport.ByCategory(childComplexity), true
+	case "AbcReport.policyVersion":
+		if e.ComplexityRoot.AbcReport.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcReport.PolicyVersion(childComplexity), true
+	case "AbcReport.rows":
+		if e.ComplexityRoot.AbcReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcReport.Rows(childComplexity), true
+	case "AbcReport.total":
+		if e.ComplexityRoot.AbcReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcReport.Total(childComplexity), true
+
+	case "AbcRow.abcClass":
+		if e.ComplexityRoot.AbcRow.AbcClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.AbcClass(childComplexity), true
+	case "AbcRow.cumulativeShare":
+		if e.ComplexityRoot.AbcRow.CumulativeShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.CumulativeShare(childComplexity), true
+	case "AbcRow.customer":
+		if e.ComplexityRoot.AbcRow.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.Customer(childComplexity), true
+	case "AbcRow.industry":
+		if e.ComplexityRoot.AbcRow.Industry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.Industry(childComplexity), true
+	case "AbcRow.rank":
+		if e.ComplexityRoot.AbcRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.Rank(childComplexity), true
+	case "AbcRow.sales":
+		if e.ComplexityRoot.AbcRow.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.Sales(childComplexity), true
+	case "AbcRow.share":
+		if e.ComplexityRoot.AbcRow.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AbcRow.Share(childComplexity), true
+
+	case "AgingReport.asOf":
+		if e.ComplexityRoot.AgingReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.AsOf(childComplexity), true
+	case "AgingReport.basis":
+		if e.ComplexityRoot.AgingReport.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.Basis(childComplexity), true
+	case "AgingReport.buckets":
+		if e.ComplexityRoot.AgingReport.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.Buckets(childComplexity), true
+	case "AgingReport.edges":
+		if e.ComplexityRoot.AgingReport.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.Edges(childComplexity), true
+	case "AgingReport.groupBy":
+		if e.ComplexityRoot.AgingReport.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.GroupBy(childComplexity), true
+	case "AgingReport.periodFrom":
+		if e.ComplexityRoot.AgingReport.PeriodFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.PeriodFrom(childComplexity), true
+	case "AgingReport.policyVersion":
+		if e.ComplexityRoot.AgingReport.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.PolicyVersion(childComplexity), true
+	case "AgingReport.rows":
+		if e.ComplexityRoot.AgingReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.Rows(childComplexity), true
+	case "AgingReport.totals":
+		if e.ComplexityRoot.AgingReport.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingReport.Totals(childComplexity), true
+
+	case "AgingRow.add":
+		if e.ComplexityRoot.AgingRow.ADD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.ADD(childComplexity), true
+	case "AgingRow.amounts":
+		if e.ComplexityRoot.AgingRow.Amounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.Amounts(childComplexity), true
+	case "AgingRow.bestPossibleDso":
+		if e.ComplexityRoot.AgingRow.BestPossibleDSO == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.BestPossibleDSO(childComplexity), true
+	case "AgingRow.cei":
+		if e.ComplexityRoot.AgingRow.CEI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.CEI(childComplexity), true
+	case "AgingRow.dso":
+		if e.ComplexityRoot.AgingRow.DSO == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.DSO(childComplexity), true
+	case "AgingRow.key":
+		if e.ComplexityRoot.AgingRow.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.Key(childComplexity), true
+	case "AgingRow.label":
+		if e.ComplexityRoot.AgingRow.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.Label(childComplexity), true
+	case "AgingRow.notDue":
+		if e.ComplexityRoot.AgingRow.NotDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.NotDue(childComplexity), true
+	case "AgingRow.openingReceivables":
+		if e.ComplexityRoot.AgingRow.OpeningReceivables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.OpeningReceivables(childComplexity), true
+	case "AgingRow.overdue":
+		if e.ComplexityRoot.AgingRow.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.Overdue(childComplexity), true
+	case "AgingRow.sales":
+		if e.ComplexityRoot.AgingRow.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.Sales(childComplexity), true
+	case "AgingRow.total":
+		if e.ComplexityRoot.AgingRow.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingRow.Total(childComplexity), true
 
 	case "Allocation.amount":
 		if e.ComplexityRoot.Allocation.Amount == nil {
@@ -298,6 +1202,210 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Allocation.InvoiceNumber(childComplexity), true
+	case "Allocation.kind":
+		if e.ComplexityRoot.Allocation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Allocation.Kind(childComplexity), true
+
+	case "ApprovalStep.actedAt":
+		if e.ComplexityRoot.ApprovalStep.ActedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalStep.ActedAt(childComplexity), true
+	case "ApprovalStep.actedOn":
+		if e.ComplexityRoot.ApprovalStep.ActedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalStep.ActedOn(childComplexity), true
+	case "ApprovalStep.actor":
+		if e.ComplexityRoot.ApprovalStep.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalStep.Actor(childComplexity), true
+	case "ApprovalStep.comment":
+		if e.ComplexityRoot.ApprovalStep.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalStep.Comment(childComplexity), true
+	case "ApprovalStep.decision":
+		if e.ComplexityRoot.ApprovalStep.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalStep.Decision(childComplexity), true
+	case "ApprovalStep.role":
+		if e.ComplexityRoot.ApprovalStep.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApprovalStep.Role(childComplexity), true
+
+	case "ClassACheck.condition":
+		if e.ComplexityRoot.ClassACheck.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassACheck.Condition(childComplexity), true
+	case "ClassACheck.description":
+		if e.ComplexityRoot.ClassACheck.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassACheck.Description(childComplexity), true
+	case "ClassACheck.met":
+		if e.ComplexityRoot.ClassACheck.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassACheck.Met(childComplexity), true
+	case "ClassACheck.threshold":
+		if e.ComplexityRoot.ClassACheck.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassACheck.Threshold(childComplexity), true
+	case "ClassACheck.value":
+		if e.ComplexityRoot.ClassACheck.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassACheck.Value(childComplexity), true
+
+	case "CollectionBreach.crossedOn":
+		if e.ComplexityRoot.CollectionBreach.CrossedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.CrossedOn(childComplexity), true
+	case "CollectionBreach.currency":
+		if e.ComplexityRoot.CollectionBreach.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.Currency(childComplexity), true
+	case "CollectionBreach.customer":
+		if e.ComplexityRoot.CollectionBreach.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.Customer(childComplexity), true
+	case "CollectionBreach.dueDate":
+		if e.ComplexityRoot.CollectionBreach.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.DueDate(childComplexity), true
+	case "CollectionBreach.invoiceNumber":
+		if e.ComplexityRoot.CollectionBreach.InvoiceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.InvoiceNumber(childComplexity), true
+	case "CollectionBreach.openAmount":
+		if e.ComplexityRoot.CollectionBreach.OpenAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.OpenAmount(childComplexity), true
+	case "CollectionBreach.openBalance":
+		if e.ComplexityRoot.CollectionBreach.OpenBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.OpenBalance(childComplexity), true
+	case "CollectionBreach.rep":
+		if e.ComplexityRoot.CollectionBreach.Rep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.Rep(childComplexity), true
+	case "CollectionBreach.shipDate":
+		if e.ComplexityRoot.CollectionBreach.ShipDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreach.ShipDate(childComplexity), true
+
+	case "CollectionBreachReport.collectionDays":
+		if e.ComplexityRoot.CollectionBreachReport.CollectionDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreachReport.CollectionDays(childComplexity), true
+	case "CollectionBreachReport.lines":
+		if e.ComplexityRoot.CollectionBreachReport.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreachReport.Lines(childComplexity), true
+	case "CollectionBreachReport.month":
+		if e.ComplexityRoot.CollectionBreachReport.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreachReport.Month(childComplexity), true
+	case "CollectionBreachReport.policyVersion":
+		if e.ComplexityRoot.CollectionBreachReport.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreachReport.PolicyVersion(childComplexity), true
+	case "CollectionBreachReport.reps":
+		if e.ComplexityRoot.CollectionBreachReport.Reps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreachReport.Reps(childComplexity), true
+	case "CollectionBreachReport.totals":
+		if e.ComplexityRoot.CollectionBreachReport.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionBreachReport.Totals(childComplexity), true
+
+	case "CompositionReport.rows":
+		if e.ComplexityRoot.CompositionReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionReport.Rows(childComplexity), true
+	case "CompositionReport.total":
+		if e.ComplexityRoot.CompositionReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionReport.Total(childComplexity), true
+
+	case "CompositionRow.customers":
+		if e.ComplexityRoot.CompositionRow.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionRow.Customers(childComplexity), true
+	case "CompositionRow.industry":
+		if e.ComplexityRoot.CompositionRow.Industry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionRow.Industry(childComplexity), true
+	case "CompositionRow.sales":
+		if e.ComplexityRoot.CompositionRow.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionRow.Sales(childComplexity), true
+	case "CompositionRow.share":
+		if e.ComplexityRoot.CompositionRow.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionRow.Share(childComplexity), true
 
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
@@ -323,6 +1431,717 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Title(childComplexity), true
+
+	case "CountMeasureValue.measure":
+		if e.ComplexityRoot.CountMeasureValue.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountMeasureValue.Measure(childComplexity), true
+	case "CountMeasureValue.value":
+		if e.ComplexityRoot.CountMeasureValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountMeasureValue.Value(childComplexity), true
+
+	case "CreditCheck.amount":
+		if e.ComplexityRoot.CreditCheck.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Amount(childComplexity), true
+	case "CreditCheck.asOf":
+		if e.ComplexityRoot.CreditCheck.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.AsOf(childComplexity), true
+	case "CreditCheck.customer":
+		if e.ComplexityRoot.CreditCheck.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Customer(childComplexity), true
+	case "CreditCheck.decision":
+		if e.ComplexityRoot.CreditCheck.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Decision(childComplexity), true
+	case "CreditCheck.exposureAfter":
+		if e.ComplexityRoot.CreditCheck.ExposureAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.ExposureAfter(childComplexity), true
+	case "CreditCheck.policyVersion":
+		if e.ComplexityRoot.CreditCheck.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.PolicyVersion(childComplexity), true
+	case "CreditCheck.position":
+		if e.ComplexityRoot.CreditCheck.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Position(childComplexity), true
+	case "CreditCheck.reasons":
+		if e.ComplexityRoot.CreditCheck.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Reasons(childComplexity), true
+	case "CreditCheck.utilizationAfter":
+		if e.ComplexityRoot.CreditCheck.UtilizationAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.UtilizationAfter(childComplexity), true
+
+	case "CreditClassChange.customer":
+		if e.ComplexityRoot.CreditClassChange.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChange.Customer(childComplexity), true
+	case "CreditClassChange.from":
+		if e.ComplexityRoot.CreditClassChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChange.From(childComplexity), true
+	case "CreditClassChange.fromClass":
+		if e.ComplexityRoot.CreditClassChange.FromClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChange.FromClass(childComplexity), true
+	case "CreditClassChange.to":
+		if e.ComplexityRoot.CreditClassChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChange.To(childComplexity), true
+	case "CreditClassChange.toClass":
+		if e.ComplexityRoot.CreditClassChange.ToClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChange.ToClass(childComplexity), true
+
+	case "CreditClassChangeConnection.edges":
+		if e.ComplexityRoot.CreditClassChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChangeConnection.Edges(childComplexity), true
+	case "CreditClassChangeConnection.pageInfo":
+		if e.ComplexityRoot.CreditClassChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChangeConnection.PageInfo(childComplexity), true
+	case "CreditClassChangeConnection.totalCount":
+		if e.ComplexityRoot.CreditClassChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChangeConnection.TotalCount(childComplexity), true
+
+	case "CreditClassChangeEdge.cursor":
+		if e.ComplexityRoot.CreditClassChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChangeEdge.Cursor(childComplexity), true
+	case "CreditClassChangeEdge.node":
+		if e.ComplexityRoot.CreditClassChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassChangeEdge.Node(childComplexity), true
+
+	case "CreditClassOverride.awaitingRole":
+		if e.ComplexityRoot.CreditClassOverride.AwaitingRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.AwaitingRole(childComplexity), true
+	case "CreditClassOverride.creditClass":
+		if e.ComplexityRoot.CreditClassOverride.CreditClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.CreditClass(childComplexity), true
+	case "CreditClassOverride.customer":
+		if e.ComplexityRoot.CreditClassOverride.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.Customer(childComplexity), true
+	case "CreditClassOverride.decidedBy":
+		if e.ComplexityRoot.CreditClassOverride.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.DecidedBy(childComplexity), true
+	case "CreditClassOverride.decidedOn":
+		if e.ComplexityRoot.CreditClassOverride.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.DecidedOn(childComplexity), true
+	case "CreditClassOverride.effectiveUntil":
+		if e.ComplexityRoot.CreditClassOverride.EffectiveUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.EffectiveUntil(childComplexity), true
+	case "CreditClassOverride.id":
+		if e.ComplexityRoot.CreditClassOverride.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.ID(childComplexity), true
+	case "CreditClassOverride.reason":
+		if e.ComplexityRoot.CreditClassOverride.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.Reason(childComplexity), true
+	case "CreditClassOverride.requestedAt":
+		if e.ComplexityRoot.CreditClassOverride.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.RequestedAt(childComplexity), true
+	case "CreditClassOverride.requestedBy":
+		if e.ComplexityRoot.CreditClassOverride.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.RequestedBy(childComplexity), true
+	case "CreditClassOverride.requestedOn":
+		if e.ComplexityRoot.CreditClassOverride.RequestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.RequestedOn(childComplexity), true
+	case "CreditClassOverride.requiredRoles":
+		if e.ComplexityRoot.CreditClassOverride.RequiredRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.RequiredRoles(childComplexity), true
+	case "CreditClassOverride.status":
+		if e.ComplexityRoot.CreditClassOverride.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.Status(childComplexity), true
+	case "CreditClassOverride.steps":
+		if e.ComplexityRoot.CreditClassOverride.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverride.Steps(childComplexity), true
+
+	case "CreditClassOverrideConnection.edges":
+		if e.ComplexityRoot.CreditClassOverrideConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverrideConnection.Edges(childComplexity), true
+	case "CreditClassOverrideConnection.pageInfo":
+		if e.ComplexityRoot.CreditClassOverrideConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverrideConnection.PageInfo(childComplexity), true
+	case "CreditClassOverrideConnection.totalCount":
+		if e.ComplexityRoot.CreditClassOverrideConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverrideConnection.TotalCount(childComplexity), true
+
+	case "CreditClassOverrideEdge.cursor":
+		if e.ComplexityRoot.CreditClassOverrideEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverrideEdge.Cursor(childComplexity), true
+	case "CreditClassOverrideEdge.node":
+		if e.ComplexityRoot.CreditClassOverrideEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassOverrideEdge.Node(childComplexity), true
+
+	case "CreditClassResult.asOf":
+		if e.ComplexityRoot.CreditClassResult.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.AsOf(childComplexity), true
+	case "CreditClassResult.classAChecks":
+		if e.ComplexityRoot.CreditClassResult.ClassAChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.ClassAChecks(childComplexity), true
+	case "CreditClassResult.classAEligible":
+		if e.ComplexityRoot.CreditClassResult.ClassAEligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.ClassAEligible(childComplexity), true
+	case "CreditClassResult.computedClass":
+		if e.ComplexityRoot.CreditClassResult.ComputedClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.ComputedClass(childComplexity), true
+	case "CreditClassResult.customer":
+		if e.ComplexityRoot.CreditClassResult.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.Customer(childComplexity), true
+	case "CreditClassResult.effectiveClass":
+		if e.ComplexityRoot.CreditClassResult.EffectiveClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.EffectiveClass(childComplexity), true
+	case "CreditClassResult.evaluatedAt":
+		if e.ComplexityRoot.CreditClassResult.EvaluatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.EvaluatedAt(childComplexity), true
+	case "CreditClassResult.exposure":
+		if e.ComplexityRoot.CreditClassResult.Exposure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.Exposure(childComplexity), true
+	case "CreditClassResult.firedRules":
+		if e.ComplexityRoot.CreditClassResult.FiredRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.FiredRules(childComplexity), true
+	case "CreditClassResult.override":
+		if e.ComplexityRoot.CreditClassResult.Override == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.Override(childComplexity), true
+	case "CreditClassResult.paymentScore":
+		if e.ComplexityRoot.CreditClassResult.PaymentScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.PaymentScore(childComplexity), true
+	case "CreditClassResult.policyVersion":
+		if e.ComplexityRoot.CreditClassResult.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.PolicyVersion(childComplexity), true
+	case "CreditClassResult.tradingSince":
+		if e.ComplexityRoot.CreditClassResult.TradingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.TradingSince(childComplexity), true
+	case "CreditClassResult.trailingSales":
+		if e.ComplexityRoot.CreditClassResult.TrailingSales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResult.TrailingSales(childComplexity), true
+
+	case "CreditClassResultConnection.edges":
+		if e.ComplexityRoot.CreditClassResultConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResultConnection.Edges(childComplexity), true
+	case "CreditClassResultConnection.pageInfo":
+		if e.ComplexityRoot.CreditClassResultConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResultConnection.PageInfo(childComplexity), true
+	case "CreditClassResultConnection.totalCount":
+		if e.ComplexityRoot.CreditClassResultConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResultConnection.TotalCount(childComplexity), true
+
+	case "CreditClassResultEdge.cursor":
+		if e.ComplexityRoot.CreditClassResultEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResultEdge.Cursor(childComplexity), true
+	case "CreditClassResultEdge.node":
+		if e.ComplexityRoot.CreditClassResultEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditClassResultEdge.Node(childComplexity), true
+
+	case "CreditInvestigation.createdAt":
+		if e.ComplexityRoot.CreditInvestigation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.CreatedAt(childComplexity), true
+	case "CreditInvestigation.date":
+		if e.ComplexityRoot.CreditInvestigation.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Date(childComplexity), true
+	case "CreditInvestigation.funding":
+		if e.ComplexityRoot.CreditInvestigation.Funding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Funding(childComplexity), true
+	case "CreditInvestigation.internal":
+		if e.ComplexityRoot.CreditInvestigation.Internal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Internal(childComplexity), true
+	case "CreditInvestigation.kind":
+		if e.ComplexityRoot.CreditInvestigation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Kind(childComplexity), true
+	case "CreditInvestigation.operator":
+		if e.ComplexityRoot.CreditInvestigation.Operator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Operator(childComplexity), true
+	case "CreditInvestigation.payment":
+		if e.ComplexityRoot.CreditInvestigation.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Payment(childComplexity), true
+	case "CreditInvestigation.recordedBy":
+		if e.ComplexityRoot.CreditInvestigation.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.RecordedBy(childComplexity), true
+	case "CreditInvestigation.source":
+		if e.ComplexityRoot.CreditInvestigation.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Source(childComplexity), true
+	case "CreditInvestigation.summary":
+		if e.ComplexityRoot.CreditInvestigation.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigation.Summary(childComplexity), true
+
+	case "CreditInvestigationConnection.edges":
+		if e.ComplexityRoot.CreditInvestigationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigationConnection.Edges(childComplexity), true
+	case "CreditInvestigationConnection.pageInfo":
+		if e.ComplexityRoot.CreditInvestigationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigationConnection.PageInfo(childComplexity), true
+	case "CreditInvestigationConnection.totalCount":
+		if e.ComplexityRoot.CreditInvestigationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigationConnection.TotalCount(childComplexity), true
+
+	case "CreditInvestigationEdge.cursor":
+		if e.ComplexityRoot.CreditInvestigationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigationEdge.Cursor(childComplexity), true
+	case "CreditInvestigationEdge.node":
+		if e.ComplexityRoot.CreditInvestigationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditInvestigationEdge.Node(childComplexity), true
+
+	case "CreditLimitRequest.amount":
+		if e.ComplexityRoot.CreditLimitRequest.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.Amount(childComplexity), true
+	case "CreditLimitRequest.awaitingRole":
+		if e.ComplexityRoot.CreditLimitRequest.AwaitingRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.AwaitingRole(childComplexity), true
+	case "CreditLimitRequest.customer":
+		if e.ComplexityRoot.CreditLimitRequest.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.Customer(childComplexity), true
+	case "CreditLimitRequest.decidedBy":
+		if e.ComplexityRoot.CreditLimitRequest.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.DecidedBy(childComplexity), true
+	case "CreditLimitRequest.decidedOn":
+		if e.ComplexityRoot.CreditLimitRequest.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.DecidedOn(childComplexity), true
+	case "CreditLimitRequest.exception":
+		if e.ComplexityRoot.CreditLimitRequest.Exception == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.Exception(childComplexity), true
+	case "CreditLimitRequest.id":
+		if e.ComplexityRoot.CreditLimitRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.ID(childComplexity), true
+	case "CreditLimitRequest.policyVersion":
+		if e.ComplexityRoot.CreditLimitRequest.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.PolicyVersion(childComplexity), true
+	case "CreditLimitRequest.reason":
+		if e.ComplexityRoot.CreditLimitRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.Reason(childComplexity), true
+	case "CreditLimitRequest.requestedAt":
+		if e.ComplexityRoot.CreditLimitRequest.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.RequestedAt(childComplexity), true
+	case "CreditLimitRequest.requestedBy":
+		if e.ComplexityRoot.CreditLimitRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.RequestedBy(childComplexity), true
+	case "CreditLimitRequest.requestedOn":
+		if e.ComplexityRoot.CreditLimitRequest.RequestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.RequestedOn(childComplexity), true
+	case "CreditLimitRequest.requiredRoles":
+		if e.ComplexityRoot.CreditLimitRequest.RequiredRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.RequiredRoles(childComplexity), true
+	case "CreditLimitRequest.status":
+		if e.ComplexityRoot.CreditLimitRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.Status(childComplexity), true
+	case "CreditLimitRequest.steps":
+		if e.ComplexityRoot.CreditLimitRequest.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequest.Steps(childComplexity), true
+
+	case "CreditLimitRequestConnection.edges":
+		if e.ComplexityRoot.CreditLimitRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequestConnection.Edges(childComplexity), true
+	case "CreditLimitRequestConnection.pageInfo":
+		if e.ComplexityRoot.CreditLimitRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequestConnection.PageInfo(childComplexity), true
+	case "CreditLimitRequestConnection.totalCount":
+		if e.ComplexityRoot.CreditLimitRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequestConnection.TotalCount(childComplexity), true
+
+	case "CreditLimitRequestEdge.cursor":
+		if e.ComplexityRoot.CreditLimitRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequestEdge.Cursor(childComplexity), true
+	case "CreditLimitRequestEdge.node":
+		if e.ComplexityRoot.CreditLimitRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditLimitRequestEdge.Node(childComplexity), true
+
+	case "CreditPosition.alert":
+		if e.ComplexityRoot.CreditPosition.Alert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.Alert(childComplexity), true
+	case "CreditPosition.asOf":
+		if e.ComplexityRoot.CreditPosition.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.AsOf(childComplexity), true
+	case "CreditPosition.creditLimit":
+		if e.ComplexityRoot.CreditPosition.CreditLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.CreditLimit(childComplexity), true
+	case "CreditPosition.customer":
+		if e.ComplexityRoot.CreditPosition.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.Customer(childComplexity), true
+	case "CreditPosition.exposure":
+		if e.ComplexityRoot.CreditPosition.Exposure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.Exposure(childComplexity), true
+	case "CreditPosition.openReceivables":
+		if e.ComplexityRoot.CreditPosition.OpenReceivables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.OpenReceivables(childComplexity), true
+	case "CreditPosition.policyVersion":
+		if e.ComplexityRoot.CreditPosition.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.PolicyVersion(childComplexity), true
+	case "CreditPosition.unsettledNotes":
+		if e.ComplexityRoot.CreditPosition.UnsettledNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.UnsettledNotes(childComplexity), true
+	case "CreditPosition.utilization":
+		if e.ComplexityRoot.CreditPosition.Utilization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.Utilization(childComplexity), true
+	case "CreditPosition.warnRatio":
+		if e.ComplexityRoot.CreditPosition.WarnRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPosition.WarnRatio(childComplexity), true
+
+	case "CreditPositionConnection.asOf":
+		if e.ComplexityRoot.CreditPositionConnection.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionConnection.AsOf(childComplexity), true
+	case "CreditPositionConnection.edges":
+		if e.ComplexityRoot.CreditPositionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionConnection.Edges(childComplexity), true
+	case "CreditPositionConnection.pageInfo":
+		if e.ComplexityRoot.CreditPositionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionConnection.PageInfo(childComplexity), true
+	case "CreditPositionConnection.policyVersion":
+		if e.ComplexityRoot.CreditPositionConnection.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionConnection.PolicyVersion(childComplexity), true
+	case "CreditPositionConnection.totalCount":
+		if e.ComplexityRoot.CreditPositionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionConnection.TotalCount(childComplexity), true
+
+	case "CreditPositionEdge.cursor":
+		if e.ComplexityRoot.CreditPositionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionEdge.Cursor(childComplexity), true
+	case "CreditPositionEdge.node":
+		if e.ComplexityRoot.CreditPositionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditPositionEdge.Node(childComplexity), true
+
+	case "CreditRuleHit.description":
+		if e.ComplexityRoot.CreditRuleHit.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditRuleHit.Description(childComplexity), true
+	case "CreditRuleHit.rule":
+		if e.ComplexityRoot.CreditRuleHit.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditRuleHit.Rule(childComplexity), true
+	case "CreditRuleHit.threshold":
+		if e.ComplexityRoot.CreditRuleHit.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditRuleHit.Threshold(childComplexity), true
+	case "CreditRuleHit.value":
+		if e.ComplexityRoot.CreditRuleHit.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditRuleHit.Value(childComplexity), true
 
 	case "Customer.address":
 		if e.ComplexityRoot.Customer.Address == nil {
@@ -366,12 +2185,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.CreditClass(childComplexity), true
+	case "Customer.creditClassResult":
+		if e.ComplexityRoot.Customer.CreditClassResult == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_creditClassResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.CreditClassResult(childComplexity, args["asOf"].(*creditdesk.Date)), true
 	case "Customer.creditLimit":
 		if e.ComplexityRoot.Customer.CreditLimit == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Customer.CreditLimit(childComplexity), true
+	case "Customer.creditPosition":
+		if e.ComplexityRoot.Customer.CreditPosition == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_creditPosition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.CreditPosition(childComplexity, args["asOf"].(*creditdesk.Date)), true
 	case "Customer.dealerClass":
 		if e.ComplexityRoot.Customer.DealerClass == nil {
 			break
@@ -384,6 +2225,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.DealerClassQuarter(childComplexity), true
+	case "Customer.dealerScorecards":
+		if e.ComplexityRoot.Customer.DealerScorecards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.DealerScorecards(childComplexity), true
 	case "Customer.dealerType":
 		if e.ComplexityRoot.Customer.DealerType == nil {
 			break
@@ -449,6 +2296,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Industry(childComplexity), true
+	case "Customer.investigations":
+		if e.ComplexityRoot.Customer.Investigations == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_investigations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Investigations(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Customer.invoices":
 		if e.ComplexityRoot.Customer.Invoices == nil {
 			break
@@ -460,6 +2318,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Invoices(childComplexity, args["first"].(*int), args["after"].(*string), args["openOnly"].(*bool), args["asOf"].(*creditdesk.Date)), true
+	case "Customer.latestInvestigation":
+		if e.ComplexityRoot.Customer.LatestInvestigation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.LatestInvestigation(childComplexity), true
 	case "Customer.managers":
 		if e.ComplexityRoot.Customer.Managers == nil {
 			break
@@ -623,6 +2487,466 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerHistoryConnection.TotalCount(childComplexity), true
 
+	case "CustomerShareReport.companyTotal":
+		if e.ComplexityRoot.CustomerShareReport.CompanyTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.CompanyTotal(childComplexity), true
+	case "CustomerShareReport.from":
+		if e.ComplexityRoot.CustomerShareReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.From(childComplexity), true
+	case "CustomerShareReport.granularity":
+		if e.ComplexityRoot.CustomerShareReport.Granularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.Granularity(childComplexity), true
+	case "CustomerShareReport.rows":
+		if e.ComplexityRoot.CustomerShareReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.Rows(childComplexity), true
+	case "CustomerShareReport.selectedSales":
+		if e.ComplexityRoot.CustomerShareReport.SelectedSales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.SelectedSales(childComplexity), true
+	case "CustomerShareReport.selectedShare":
+		if e.ComplexityRoot.CustomerShareReport.SelectedShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.SelectedShare(childComplexity), true
+	case "CustomerShareReport.to":
+		if e.ComplexityRoot.CustomerShareReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.To(childComplexity), true
+
+	case "CustomerShareRow.companyTotal":
+		if e.ComplexityRoot.CustomerShareRow.CompanyTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.CompanyTotal(childComplexity), true
+	case "CustomerShareRow.customer":
+		if e.ComplexityRoot.CustomerShareRow.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.Customer(childComplexity), true
+	case "CustomerShareRow.meets":
+		if e.ComplexityRoot.CustomerShareRow.Meets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.Meets(childComplexity), true
+	case "CustomerShareRow.period":
+		if e.ComplexityRoot.CustomerShareRow.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.Period(childComplexity), true
+	case "CustomerShareRow.periodStart":
+		if e.ComplexityRoot.CustomerShareRow.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.PeriodStart(childComplexity), true
+	case "CustomerShareRow.requiredShare":
+		if e.ComplexityRoot.CustomerShareRow.RequiredShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.RequiredShare(childComplexity), true
+	case "CustomerShareRow.sales":
+		if e.ComplexityRoot.CustomerShareRow.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.Sales(childComplexity), true
+	case "CustomerShareRow.share":
+		if e.ComplexityRoot.CustomerShareRow.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRow.Share(childComplexity), true
+
+	case "DealerEvaluationSummary.classA":
+		if e.ComplexityRoot.DealerEvaluationSummary.ClassA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.ClassA(childComplexity), true
+	case "DealerEvaluationSummary.classB":
+		if e.ComplexityRoot.DealerEvaluationSummary.ClassB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.ClassB(childComplexity), true
+	case "DealerEvaluationSummary.classC":
+		if e.ComplexityRoot.DealerEvaluationSummary.ClassC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.ClassC(childComplexity), true
+	case "DealerEvaluationSummary.classChanges":
+		if e.ComplexityRoot.DealerEvaluationSummary.ClassChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.ClassChanges(childComplexity), true
+	case "DealerEvaluationSummary.classesWritten":
+		if e.ComplexityRoot.DealerEvaluationSummary.ClassesWritten == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.ClassesWritten(childComplexity), true
+	case "DealerEvaluationSummary.dealers":
+		if e.ComplexityRoot.DealerEvaluationSummary.Dealers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.Dealers(childComplexity), true
+	case "DealerEvaluationSummary.evaluatedAt":
+		if e.ComplexityRoot.DealerEvaluationSummary.EvaluatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.EvaluatedAt(childComplexity), true
+	case "DealerEvaluationSummary.evaluationId":
+		if e.ComplexityRoot.DealerEvaluationSummary.EvaluationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.EvaluationID(childComplexity), true
+	case "DealerEvaluationSummary.incomplete":
+		if e.ComplexityRoot.DealerEvaluationSummary.Incomplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.Incomplete(childComplexity), true
+	case "DealerEvaluationSummary.policyVersion":
+		if e.ComplexityRoot.DealerEvaluationSummary.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.PolicyVersion(childComplexity), true
+	case "DealerEvaluationSummary.quarter":
+		if e.ComplexityRoot.DealerEvaluationSummary.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.Quarter(childComplexity), true
+	case "DealerEvaluationSummary.supersedes":
+		if e.ComplexityRoot.DealerEvaluationSummary.Supersedes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerEvaluationSummary.Supersedes(childComplexity), true
+
+	case "DealerMetricScore.metric":
+		if e.ComplexityRoot.DealerMetricScore.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerMetricScore.Metric(childComplexity), true
+	case "DealerMetricScore.score":
+		if e.ComplexityRoot.DealerMetricScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerMetricScore.Score(childComplexity), true
+	case "DealerMetricScore.weight":
+		if e.ComplexityRoot.DealerMetricScore.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerMetricScore.Weight(childComplexity), true
+
+	case "DealerRating.averageScore":
+		if e.ComplexityRoot.DealerRating.AverageScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.AverageScore(childComplexity), true
+	case "DealerRating.createdAt":
+		if e.ComplexityRoot.DealerRating.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.CreatedAt(childComplexity), true
+	case "DealerRating.customer":
+		if e.ComplexityRoot.DealerRating.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.Customer(childComplexity), true
+	case "DealerRating.metric":
+		if e.ComplexityRoot.DealerRating.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.Metric(childComplexity), true
+	case "DealerRating.quarter":
+		if e.ComplexityRoot.DealerRating.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.Quarter(childComplexity), true
+	case "DealerRating.ratedBy":
+		if e.ComplexityRoot.DealerRating.RatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.RatedBy(childComplexity), true
+	case "DealerRating.ratingCount":
+		if e.ComplexityRoot.DealerRating.RatingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.RatingCount(childComplexity), true
+	case "DealerRating.score":
+		if e.ComplexityRoot.DealerRating.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerRating.Score(childComplexity), true
+
+	case "DealerScorecard.attainment":
+		if e.ComplexityRoot.DealerScorecard.Attainment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Attainment(childComplexity), true
+	case "DealerScorecard.complete":
+		if e.ComplexityRoot.DealerScorecard.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Complete(childComplexity), true
+	case "DealerScorecard.composite":
+		if e.ComplexityRoot.DealerScorecard.Composite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Composite(childComplexity), true
+	case "DealerScorecard.customer":
+		if e.ComplexityRoot.DealerScorecard.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Customer(childComplexity), true
+	case "DealerScorecard.dealerClass":
+		if e.ComplexityRoot.DealerScorecard.DealerClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.DealerClass(childComplexity), true
+	case "DealerScorecard.dealerType":
+		if e.ComplexityRoot.DealerScorecard.DealerType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.DealerType(childComplexity), true
+	case "DealerScorecard.evaluatedAt":
+		if e.ComplexityRoot.DealerScorecard.EvaluatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.EvaluatedAt(childComplexity), true
+	case "DealerScorecard.evaluationId":
+		if e.ComplexityRoot.DealerScorecard.EvaluationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.EvaluationID(childComplexity), true
+	case "DealerScorecard.metrics":
+		if e.ComplexityRoot.DealerScorecard.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Metrics(childComplexity), true
+	case "DealerScorecard.policyVersion":
+		if e.ComplexityRoot.DealerScorecard.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.PolicyVersion(childComplexity), true
+	case "DealerScorecard.quarter":
+		if e.ComplexityRoot.DealerScorecard.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Quarter(childComplexity), true
+	case "DealerScorecard.rank":
+		if e.ComplexityRoot.DealerScorecard.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Rank(childComplexity), true
+	case "DealerScorecard.rewardPoints":
+		if e.ComplexityRoot.DealerScorecard.RewardPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.RewardPoints(childComplexity), true
+	case "DealerScorecard.sales":
+		if e.ComplexityRoot.DealerScorecard.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Sales(childComplexity), true
+	case "DealerScorecard.supportPolicy":
+		if e.ComplexityRoot.DealerScorecard.SupportPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.SupportPolicy(childComplexity), true
+	case "DealerScorecard.target":
+		if e.ComplexityRoot.DealerScorecard.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealerScorecard.Target(childComplexity), true
+
+	case "DimensionValue.dimension":
+		if e.ComplexityRoot.DimensionValue.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionValue.Dimension(childComplexity), true
+	case "DimensionValue.key":
+		if e.ComplexityRoot.DimensionValue.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionValue.Key(childComplexity), true
+	case "DimensionValue.label":
+		if e.ComplexityRoot.DimensionValue.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionValue.Label(childComplexity), true
+
+	case "HandoverCustomer.customer":
+		if e.ComplexityRoot.HandoverCustomer.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverCustomer.Customer(childComplexity), true
+	case "HandoverCustomer.openAmount":
+		if e.ComplexityRoot.HandoverCustomer.OpenAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverCustomer.OpenAmount(childComplexity), true
+	case "HandoverCustomer.openInvoices":
+		if e.ComplexityRoot.HandoverCustomer.OpenInvoices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverCustomer.OpenInvoices(childComplexity), true
+	case "HandoverCustomer.shipments":
+		if e.ComplexityRoot.HandoverCustomer.Shipments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverCustomer.Shipments(childComplexity), true
+
+	case "HandoverInvoice.amount":
+		if e.ComplexityRoot.HandoverInvoice.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.Amount(childComplexity), true
+	case "HandoverInvoice.currency":
+		if e.ComplexityRoot.HandoverInvoice.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.Currency(childComplexity), true
+	case "HandoverInvoice.daysOverdue":
+		if e.ComplexityRoot.HandoverInvoice.DaysOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.DaysOverdue(childComplexity), true
+	case "HandoverInvoice.dueDate":
+		if e.ComplexityRoot.HandoverInvoice.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.DueDate(childComplexity), true
+	case "HandoverInvoice.number":
+		if e.ComplexityRoot.HandoverInvoice.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.Number(childComplexity), true
+	case "HandoverInvoice.openBalance":
+		if e.ComplexityRoot.HandoverInvoice.OpenBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.OpenBalance(childComplexity), true
+	case "HandoverInvoice.openBase":
+		if e.ComplexityRoot.HandoverInvoice.OpenBase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.OpenBase(childComplexity), true
+	case "HandoverInvoice.shipDate":
+		if e.ComplexityRoot.HandoverInvoice.ShipDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverInvoice.ShipDate(childComplexity), true
+
+	case "HandoverShipment.baseAmount":
+		if e.ComplexityRoot.HandoverShipment.BaseAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverShipment.BaseAmount(childComplexity), true
+	case "HandoverShipment.invoiceNumber":
+		if e.ComplexityRoot.HandoverShipment.InvoiceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverShipment.InvoiceNumber(childComplexity), true
+	case "HandoverShipment.productCode":
+		if e.ComplexityRoot.HandoverShipment.ProductCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverShipment.ProductCode(childComplexity), true
+	case "HandoverShipment.productName":
+		if e.ComplexityRoot.HandoverShipment.ProductName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverShipment.ProductName(childComplexity), true
+	case "HandoverShipment.quantity":
+		if e.ComplexityRoot.HandoverShipment.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverShipment.Quantity(childComplexity), true
+	case "HandoverShipment.shipDate":
+		if e.ComplexityRoot.HandoverShipment.ShipDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HandoverShipment.ShipDate(childComplexity), true
+
 	case "HistoryEntry.approvedBy":
 		if e.ComplexityRoot.HistoryEntry.ApprovedBy == nil {
 			break
@@ -784,6 +3108,199 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvoiceEdge.Node(childComplexity), true
 
+	case "LimitationWatchItem.asOf":
+		if e.ComplexityRoot.LimitationWatchItem.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.AsOf(childComplexity), true
+	case "LimitationWatchItem.customer":
+		if e.ComplexityRoot.LimitationWatchItem.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.Customer(childComplexity), true
+	case "LimitationWatchItem.daysLeft":
+		if e.ComplexityRoot.LimitationWatchItem.DaysLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.DaysLeft(childComplexity), true
+	case "LimitationWatchItem.deadline":
+		if e.ComplexityRoot.LimitationWatchItem.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.Deadline(childComplexity), true
+	case "LimitationWatchItem.lastDemandOn":
+		if e.ComplexityRoot.LimitationWatchItem.LastDemandOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.LastDemandOn(childComplexity), true
+	case "LimitationWatchItem.overdueBalance":
+		if e.ComplexityRoot.LimitationWatchItem.OverdueBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.OverdueBalance(childComplexity), true
+	case "LimitationWatchItem.overdueInvoices":
+		if e.ComplexityRoot.LimitationWatchItem.OverdueInvoices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.OverdueInvoices(childComplexity), true
+	case "LimitationWatchItem.policyVersion":
+		if e.ComplexityRoot.LimitationWatchItem.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.PolicyVersion(childComplexity), true
+	case "LimitationWatchItem.start":
+		if e.ComplexityRoot.LimitationWatchItem.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.Start(childComplexity), true
+	case "LimitationWatchItem.statutoryDeadline":
+		if e.ComplexityRoot.LimitationWatchItem.StatutoryDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitationWatchItem.StatutoryDeadline(childComplexity), true
+
+	case "MetricsResult.dimensions":
+		if e.ComplexityRoot.MetricsResult.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Dimensions(childComplexity), true
+	case "MetricsResult.from":
+		if e.ComplexityRoot.MetricsResult.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.From(childComplexity), true
+	case "MetricsResult.grain":
+		if e.ComplexityRoot.MetricsResult.Grain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Grain(childComplexity), true
+	case "MetricsResult.limit":
+		if e.ComplexityRoot.MetricsResult.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Limit(childComplexity), true
+	case "MetricsResult.measures":
+		if e.ComplexityRoot.MetricsResult.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Measures(childComplexity), true
+	case "MetricsResult.rows":
+		if e.ComplexityRoot.MetricsResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Rows(childComplexity), true
+	case "MetricsResult.to":
+		if e.ComplexityRoot.MetricsResult.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.To(childComplexity), true
+	case "MetricsResult.totals":
+		if e.ComplexityRoot.MetricsResult.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Totals(childComplexity), true
+	case "MetricsResult.truncated":
+		if e.ComplexityRoot.MetricsResult.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsResult.Truncated(childComplexity), true
+
+	case "MetricsRow.dimensions":
+		if e.ComplexityRoot.MetricsRow.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Dimensions(childComplexity), true
+	case "MetricsRow.period":
+		if e.ComplexityRoot.MetricsRow.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Period(childComplexity), true
+	case "MetricsRow.periodEnd":
+		if e.ComplexityRoot.MetricsRow.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PeriodEnd(childComplexity), true
+	case "MetricsRow.periodStart":
+		if e.ComplexityRoot.MetricsRow.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PeriodStart(childComplexity), true
+	case "MetricsRow.values":
+		if e.ComplexityRoot.MetricsRow.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Values(childComplexity), true
+
+	case "MoneyMeasureValue.measure":
+		if e.ComplexityRoot.MoneyMeasureValue.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyMeasureValue.Measure(childComplexity), true
+	case "MoneyMeasureValue.value":
+		if e.ComplexityRoot.MoneyMeasureValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoneyMeasureValue.Value(childComplexity), true
+
+	case "Mutation.approveCreditClassOverride":
+		if e.ComplexityRoot.Mutation.ApproveCreditClassOverride == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveCreditClassOverride_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveCreditClassOverride(childComplexity, args["id"].(string), args["comment"].(*string)), true
+	case "Mutation.approveCreditLimitRequest":
+		if e.ComplexityRoot.Mutation.ApproveCreditLimitRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveCreditLimitRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveCreditLimitRequest(childComplexity, args["id"].(string), args["comment"].(*string)), true
+	case "Mutation.approveWriteOff":
+		if e.ComplexityRoot.Mutation.ApproveWriteOff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveWriteOff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveWriteOff(childComplexity, args["id"].(string), args["comment"].(*string)), true
 	case "Mutation.createCustomer":
 		if e.ComplexityRoot.Mutation.CreateCustomer == nil {
 			break
@@ -795,6 +3312,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCustomer(childComplexity, args["input"].(creditdesk.NewCustomer)), true
+	case "Mutation.evaluateDealers":
+		if e.ComplexityRoot.Mutation.EvaluateDealers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_evaluateDealers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EvaluateDealers(childComplexity, args["quarter"].(creditdesk.Quarter)), true
+	case "Mutation.reassignCustomers":
+		if e.ComplexityRoot.Mutation.ReassignCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reassignCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReassignCustomers(childComplexity, args["fromRep"].(string), args["toRep"].(string), args["customerCodes"].([]string), args["reason"].(string), args["approvedBy"].(*string)), true
 	case "Mutation.receiveNote":
 		if e.ComplexityRoot.Mutation.ReceiveNote == nil {
 			break
@@ -806,6 +3345,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReceiveNote(childComplexity, args["input"].(creditdesk.NoteInput)), true
+	case "Mutation.recordDealerRating":
+		if e.ComplexityRoot.Mutation.RecordDealerRating == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordDealerRating_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordDealerRating(childComplexity, args["customerCode"].(string), args["quarter"].(creditdesk.Quarter), args["metric"].(creditdesk.DealerMetric), args["score"].(decimal.Decimal)), true
+	case "Mutation.recordInvestigation":
+		if e.ComplexityRoot.Mutation.RecordInvestigation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordInvestigation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordInvestigation(childComplexity, args["input"].(creditdesk.InvestigationInput)), true
 	case "Mutation.recordPayment":
 		if e.ComplexityRoot.Mutation.RecordPayment == nil {
 			break
@@ -817,6 +3378,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordPayment(childComplexity, args["input"].(creditdesk.PaymentInput)), true
+	case "Mutation.rejectCreditClassOverride":
+		if e.ComplexityRoot.Mutation.RejectCreditClassOverride == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectCreditClassOverride_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectCreditClassOverride(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.rejectCreditLimitRequest":
+		if e.ComplexityRoot.Mutation.RejectCreditLimitRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectCreditLimitRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectCreditLimitRequest(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.rejectWriteOff":
+		if e.ComplexityRoot.Mutation.RejectWriteOff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectWriteOff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectWriteOff(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.requestCreditClassOverride":
+		if e.ComplexityRoot.Mutation.RequestCreditClassOverride == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestCreditClassOverride_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestCreditClassOverride(childComplexity, args["customerCode"].(string), args["class"].(creditdesk.CreditClass), args["reason"].(string)), true
+	case "Mutation.requestCreditLimit":
+		if e.ComplexityRoot.Mutation.RequestCreditLimit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestCreditLimit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestCreditLimit(childComplexity, args["customerCode"].(string), args["amount"].(decimal.Decimal), args["reason"].(string), args["exception"].(*bool)), true
+	case "Mutation.requestWriteOff":
+		if e.ComplexityRoot.Mutation.RequestWriteOff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestWriteOff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestWriteOff(childComplexity, args["invoiceNumber"].(string), args["amount"].(decimal.Decimal), args["reason"].(string)), true
 	case "Mutation.setNoteStatus":
 		if e.ComplexityRoot.Mutation.SetNoteStatus == nil {
 			break
@@ -828,6 +3455,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetNoteStatus(childComplexity, args["input"].(creditdesk.NoteStatusInput)), true
+	case "Mutation.setPolicy":
+		if e.ComplexityRoot.Mutation.SetPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPolicy(childComplexity, args["effectiveFrom"].(creditdesk.Date), args["settings"].([]*model.PolicySettingInput), args["note"].(*string)), true
 	case "Mutation.updateCustomer":
 		if e.ComplexityRoot.Mutation.UpdateCustomer == nil {
 			break
@@ -912,6 +3550,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Note.ReceivedDate(childComplexity), true
+	case "Note.settledOn":
+		if e.ComplexityRoot.Note.SettledOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.SettledOn(childComplexity), true
 	case "Note.status":
 		if e.ComplexityRoot.Note.Status == nil {
 			break
@@ -957,6 +3601,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NoteEdge.Node(childComplexity), true
 
+	case "NoteInterestCharge.allocated":
+		if e.ComplexityRoot.NoteInterestCharge.Allocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.Allocated(childComplexity), true
+	case "NoteInterestCharge.customer":
+		if e.ComplexityRoot.NoteInterestCharge.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.Customer(childComplexity), true
+	case "NoteInterestCharge.excessDays":
+		if e.ComplexityRoot.NoteInterestCharge.ExcessDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.ExcessDays(childComplexity), true
+	case "NoteInterestCharge.interest":
+		if e.ComplexityRoot.NoteInterestCharge.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.Interest(childComplexity), true
+	case "NoteInterestCharge.invoiceNumber":
+		if e.ComplexityRoot.NoteInterestCharge.InvoiceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.InvoiceNumber(childComplexity), true
+	case "NoteInterestCharge.maturityDate":
+		if e.ComplexityRoot.NoteInterestCharge.MaturityDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.MaturityDate(childComplexity), true
+	case "NoteInterestCharge.noteKind":
+		if e.ComplexityRoot.NoteInterestCharge.NoteKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.NoteKind(childComplexity), true
+	case "NoteInterestCharge.noteNumber":
+		if e.ComplexityRoot.NoteInterestCharge.NoteNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.NoteNumber(childComplexity), true
+	case "NoteInterestCharge.receivedDate":
+		if e.ComplexityRoot.NoteInterestCharge.ReceivedDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.ReceivedDate(childComplexity), true
+	case "NoteInterestCharge.shipDate":
+		if e.ComplexityRoot.NoteInterestCharge.ShipDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestCharge.ShipDate(childComplexity), true
+
+	case "NoteInterestReport.charges":
+		if e.ComplexityRoot.NoteInterestReport.Charges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.Charges(childComplexity), true
+	case "NoteInterestReport.from":
+		if e.ComplexityRoot.NoteInterestReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.From(childComplexity), true
+	case "NoteInterestReport.maxDays":
+		if e.ComplexityRoot.NoteInterestReport.MaxDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.MaxDays(childComplexity), true
+	case "NoteInterestReport.monthlyRate":
+		if e.ComplexityRoot.NoteInterestReport.MonthlyRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.MonthlyRate(childComplexity), true
+	case "NoteInterestReport.policyVersion":
+		if e.ComplexityRoot.NoteInterestReport.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.PolicyVersion(childComplexity), true
+	case "NoteInterestReport.to":
+		if e.ComplexityRoot.NoteInterestReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.To(childComplexity), true
+	case "NoteInterestReport.total":
+		if e.ComplexityRoot.NoteInterestReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteInterestReport.Total(childComplexity), true
+
+	case "NotePresentment.customer":
+		if e.ComplexityRoot.NotePresentment.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotePresentment.Customer(childComplexity), true
+	case "NotePresentment.daysLeft":
+		if e.ComplexityRoot.NotePresentment.DaysLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotePresentment.DaysLeft(childComplexity), true
+	case "NotePresentment.note":
+		if e.ComplexityRoot.NotePresentment.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotePresentment.Note(childComplexity), true
+	case "NotePresentment.overdue":
+		if e.ComplexityRoot.NotePresentment.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotePresentment.Overdue(childComplexity), true
+	case "NotePresentment.presentBy":
+		if e.ComplexityRoot.NotePresentment.PresentBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotePresentment.PresentBy(childComplexity), true
+
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
 			break
@@ -969,6 +3748,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Office.Name(childComplexity), true
+
+	case "OfficeEvaluation.churned":
+		if e.ComplexityRoot.OfficeEvaluation.Churned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Churned(childComplexity), true
+	case "OfficeEvaluation.customerGrowth":
+		if e.ComplexityRoot.OfficeEvaluation.CustomerGrowth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.CustomerGrowth(childComplexity), true
+	case "OfficeEvaluation.customers":
+		if e.ComplexityRoot.OfficeEvaluation.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Customers(childComplexity), true
+	case "OfficeEvaluation.effectiveVisitShare":
+		if e.ComplexityRoot.OfficeEvaluation.EffectiveVisitShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.EffectiveVisitShare(childComplexity), true
+	case "OfficeEvaluation.effectiveVisits":
+		if e.ComplexityRoot.OfficeEvaluation.EffectiveVisits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.EffectiveVisits(childComplexity), true
+	case "OfficeEvaluation.office":
+		if e.ComplexityRoot.OfficeEvaluation.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Office(childComplexity), true
+	case "OfficeEvaluation.previousCustomers":
+		if e.ComplexityRoot.OfficeEvaluation.PreviousCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.PreviousCustomers(childComplexity), true
+	case "OfficeEvaluation.previousSales":
+		if e.ComplexityRoot.OfficeEvaluation.PreviousSales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.PreviousSales(childComplexity), true
+	case "OfficeEvaluation.quarter":
+		if e.ComplexityRoot.OfficeEvaluation.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Quarter(childComplexity), true
+	case "OfficeEvaluation.sales":
+		if e.ComplexityRoot.OfficeEvaluation.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Sales(childComplexity), true
+	case "OfficeEvaluation.top20PreviousSales":
+		if e.ComplexityRoot.OfficeEvaluation.Top20PreviousSales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Top20PreviousSales(childComplexity), true
+	case "OfficeEvaluation.top20Sales":
+		if e.ComplexityRoot.OfficeEvaluation.Top20Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Top20Sales(childComplexity), true
+	case "OfficeEvaluation.top20SalesGrowth":
+		if e.ComplexityRoot.OfficeEvaluation.Top20SalesGrowth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Top20SalesGrowth(childComplexity), true
+	case "OfficeEvaluation.visits":
+		if e.ComplexityRoot.OfficeEvaluation.Visits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.Visits(childComplexity), true
+	case "OfficeEvaluation.visitsPerCustomer":
+		if e.ComplexityRoot.OfficeEvaluation.VisitsPerCustomer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeEvaluation.VisitsPerCustomer(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1094,6 +3964,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentEdge.Node(childComplexity), true
 
+	case "Policy.effectiveFrom":
+		if e.ComplexityRoot.Policy.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.EffectiveFrom(childComplexity), true
+	case "Policy.settings":
+		if e.ComplexityRoot.Policy.Settings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Settings(childComplexity), true
+	case "Policy.version":
+		if e.ComplexityRoot.Policy.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Version(childComplexity), true
+
+	case "PolicySetting.key":
+		if e.ComplexityRoot.PolicySetting.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicySetting.Key(childComplexity), true
+	case "PolicySetting.value":
+		if e.ComplexityRoot.PolicySetting.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicySetting.Value(childComplexity), true
+
+	case "PolicyVersion.createdAt":
+		if e.ComplexityRoot.PolicyVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.CreatedAt(childComplexity), true
+	case "PolicyVersion.createdBy":
+		if e.ComplexityRoot.PolicyVersion.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.CreatedBy(childComplexity), true
+	case "PolicyVersion.effectiveFrom":
+		if e.ComplexityRoot.PolicyVersion.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.EffectiveFrom(childComplexity), true
+	case "PolicyVersion.note":
+		if e.ComplexityRoot.PolicyVersion.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.Note(childComplexity), true
+	case "PolicyVersion.version":
+		if e.ComplexityRoot.PolicyVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.Version(childComplexity), true
+
 	case "Product.category":
 		if e.ComplexityRoot.Product.Category == nil {
 			break
@@ -1119,6 +4052,268 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.UnitCost(childComplexity), true
 
+	case "ProductMixReport.attainment":
+		if e.ComplexityRoot.ProductMixReport.Attainment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.Attainment(childComplexity), true
+	case "ProductMixReport.cost":
+		if e.ComplexityRoot.ProductMixReport.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.Cost(childComplexity), true
+	case "ProductMixReport.grossMargin":
+		if e.ComplexityRoot.ProductMixReport.GrossMargin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.GrossMargin(childComplexity), true
+	case "ProductMixReport.grossProfit":
+		if e.ComplexityRoot.ProductMixReport.GrossProfit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.GrossProfit(childComplexity), true
+	case "ProductMixReport.rows":
+		if e.ComplexityRoot.ProductMixReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.Rows(childComplexity), true
+	case "ProductMixReport.target":
+		if e.ComplexityRoot.ProductMixReport.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.Target(childComplexity), true
+	case "ProductMixReport.total":
+		if e.ComplexityRoot.ProductMixReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixReport.Total(childComplexity), true
+
+	case "ProductMixRow.attainment":
+		if e.ComplexityRoot.ProductMixRow.Attainment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Attainment(childComplexity), true
+	case "ProductMixRow.averageInventory":
+		if e.ComplexityRoot.ProductMixRow.AverageInventory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.AverageInventory(childComplexity), true
+	case "ProductMixRow.contributionRatio":
+		if e.ComplexityRoot.ProductMixRow.ContributionRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.ContributionRatio(childComplexity), true
+	case "ProductMixRow.cost":
+		if e.ComplexityRoot.ProductMixRow.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Cost(childComplexity), true
+	case "ProductMixRow.crossRatio":
+		if e.ComplexityRoot.ProductMixRow.CrossRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.CrossRatio(childComplexity), true
+	case "ProductMixRow.cumulativeShare":
+		if e.ComplexityRoot.ProductMixRow.CumulativeShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.CumulativeShare(childComplexity), true
+	case "ProductMixRow.grossMargin":
+		if e.ComplexityRoot.ProductMixRow.GrossMargin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.GrossMargin(childComplexity), true
+	case "ProductMixRow.grossProfit":
+		if e.ComplexityRoot.ProductMixRow.GrossProfit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.GrossProfit(childComplexity), true
+	case "ProductMixRow.product":
+		if e.ComplexityRoot.ProductMixRow.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Product(childComplexity), true
+	case "ProductMixRow.rank":
+		if e.ComplexityRoot.ProductMixRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Rank(childComplexity), true
+	case "ProductMixRow.sales":
+		if e.ComplexityRoot.ProductMixRow.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Sales(childComplexity), true
+	case "ProductMixRow.share":
+		if e.ComplexityRoot.ProductMixRow.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Share(childComplexity), true
+	case "ProductMixRow.target":
+		if e.ComplexityRoot.ProductMixRow.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Target(childComplexity), true
+	case "ProductMixRow.turnover":
+		if e.ComplexityRoot.ProductMixRow.Turnover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductMixRow.Turnover(childComplexity), true
+
+	case "QuantityMeasureValue.measure":
+		if e.ComplexityRoot.QuantityMeasureValue.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuantityMeasureValue.Measure(childComplexity), true
+	case "QuantityMeasureValue.value":
+		if e.ComplexityRoot.QuantityMeasureValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuantityMeasureValue.Value(childComplexity), true
+
+	case "Query.abcAnalysis":
+		if e.ComplexityRoot.Query.AbcAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_abcAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AbcAnalysis(childComplexity, args["period"].(creditdesk.Period), args["byCategory"].(*bool), args["aThreshold"].(*decimal.Decimal), args["bThreshold"].(*decimal.Decimal), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.agingReport":
+		if e.ComplexityRoot.Query.AgingReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_agingReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AgingReport(childComplexity, args["asOf"].(creditdesk.Date), args["groupBy"].(*creditdesk.AgingGroupBy), args["edges"].([]int), args["basis"].(*creditdesk.AgingBasis), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.collectionBreaches":
+		if e.ComplexityRoot.Query.CollectionBreaches == nil {
+			break
+		}
+
+		args, err := ec.field_Query_collectionBreaches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CollectionBreaches(childComplexity, args["month"].(creditdesk.Month), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.creditCheck":
+		if e.ComplexityRoot.Query.CreditCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditCheck(childComplexity, args["customerCode"].(string), args["amount"].(decimal.Decimal), args["asOf"].(*creditdesk.Date)), true
+	case "Query.creditClass":
+		if e.ComplexityRoot.Query.CreditClass == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditClass_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditClass(childComplexity, args["customerCode"].(string), args["asOf"].(*creditdesk.Date)), true
+	case "Query.creditClassChanges":
+		if e.ComplexityRoot.Query.CreditClassChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditClassChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditClassChanges(childComplexity, args["from"].(creditdesk.Date), args["to"].(creditdesk.Date), args["fromClass"].(*creditdesk.CreditClass), args["toClass"].(*creditdesk.CreditClass), args["filter"].(*creditdesk.CustomerFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.creditClassHistory":
+		if e.ComplexityRoot.Query.CreditClassHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditClassHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditClassHistory(childComplexity, args["customerCode"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.creditClassOverrides":
+		if e.ComplexityRoot.Query.CreditClassOverrides == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditClassOverrides_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditClassOverrides(childComplexity, args["status"].(*creditdesk.ApprovalStatus), args["filter"].(*creditdesk.CustomerFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.creditLimitRequests":
+		if e.ComplexityRoot.Query.CreditLimitRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditLimitRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditLimitRequests(childComplexity, args["status"].(*creditdesk.ApprovalStatus), args["filter"].(*creditdesk.CustomerFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.creditPosition":
+		if e.ComplexityRoot.Query.CreditPosition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditPosition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditPosition(childComplexity, args["customerCode"].(string), args["asOf"].(*creditdesk.Date)), true
+	case "Query.creditPositions":
+		if e.ComplexityRoot.Query.CreditPositions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditPositions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditPositions(childComplexity, args["asOf"].(*creditdesk.Date), args["alert"].(*creditdesk.CreditAlert), args["filter"].(*creditdesk.CustomerFilter), args["orderBy"].(*creditdesk.CreditPositionOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.customer":
 		if e.ComplexityRoot.Query.Customer == nil {
 			break
@@ -1130,6 +4325,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customer(childComplexity, args["code"].(string)), true
+	case "Query.customerShare":
+		if e.ComplexityRoot.Query.CustomerShare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerShare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerShare(childComplexity, args["period"].(*creditdesk.Period), args["year"].(*int), args["granularity"].(*creditdesk.ShareGranularity), args["filter"].(*creditdesk.CustomerFilter)), true
 	case "Query.customers":
 		if e.ComplexityRoot.Query.Customers == nil {
 			break
@@ -1141,6 +4347,300 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customers(childComplexity, args["filter"].(*creditdesk.CustomerFilter), args["orderBy"].(*creditdesk.CustomerOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.dealerScorecards":
+		if e.ComplexityRoot.Query.DealerScorecards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dealerScorecards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DealerScorecards(childComplexity, args["quarter"].(creditdesk.Quarter), args["dealerType"].(*creditdesk.DealerType), args["filter"].(*creditdesk.CustomerFilter)), true
+
+	case "Query.limitationWatch":
+		if e.ComplexityRoot.Query.LimitationWatch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_limitationWatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LimitationWatch(childComplexity, args["asOf"].(creditdesk.Date), args["withinDays"].(*int), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.metrics":
+		if e.ComplexityRoot.Query.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Metrics(childComplexity, args["input"].(creditdesk.MetricsQuery)), true
+	case "Query.networkEvaluation":
+		if e.ComplexityRoot.Query.NetworkEvaluation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkEvaluation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkEvaluation(childComplexity, args["quarter"].(creditdesk.Quarter), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.noteInterest":
+		if e.ComplexityRoot.Query.NoteInterest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_noteInterest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NoteInterest(childComplexity, args["from"].(creditdesk.Date), args["to"].(creditdesk.Date), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.notesDueForPresentment":
+		if e.ComplexityRoot.Query.NotesDueForPresentment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notesDueForPresentment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NotesDueForPresentment(childComplexity, args["asOf"].(*creditdesk.Date), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.policy":
+		if e.ComplexityRoot.Query.Policy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_policy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Policy(childComplexity, args["asOf"].(*creditdesk.Date)), true
+	case "Query.policyVersions":
+		if e.ComplexityRoot.Query.PolicyVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PolicyVersions(childComplexity), true
+	case "Query.productMix":
+		if e.ComplexityRoot.Query.ProductMix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_productMix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProductMix(childComplexity, args["period"].(creditdesk.Period), args["scope"].(*creditdesk.ScopeInput)), true
+	case "Query.repHandover":
+		if e.ComplexityRoot.Query.RepHandover == nil {
+			break
+		}
+
+		args, err := ec.field_Query_repHandover_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RepHandover(childComplexity, args["repUsername"].(string), args["asOf"].(*creditdesk.Date), args["shipmentDays"].(*int)), true
+	case "Query.salesComposition":
+		if e.ComplexityRoot.Query.SalesComposition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_salesComposition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SalesComposition(childComplexity, args["period"].(creditdesk.Period), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.seasonalIndex":
+		if e.ComplexityRoot.Query.SeasonalIndex == nil {
+			break
+		}
+
+		args, err := ec.field_Query_seasonalIndex_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SeasonalIndex(childComplexity, args["years"].([]int), args["scope"].(*creditdesk.ScopeInput), args["annualTarget"].(*decimal.Decimal)), true
+	case "Query.targetAttainment":
+		if e.ComplexityRoot.Query.TargetAttainment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_targetAttainment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TargetAttainment(childComplexity, args["month"].(*creditdesk.Month), args["period"].(*creditdesk.Period), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.uncontactedNewCustomers":
+		if e.ComplexityRoot.Query.UncontactedNewCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_uncontactedNewCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UncontactedNewCustomers(childComplexity, args["asOf"].(*creditdesk.Date), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.visitPlanExclusions":
+		if e.ComplexityRoot.Query.VisitPlanExclusions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_visitPlanExclusions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VisitPlanExclusions(childComplexity, args["asOf"].(*creditdesk.Date), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.visitsDue":
+		if e.ComplexityRoot.Query.VisitsDue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_visitsDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VisitsDue(childComplexity, args["asOf"].(*creditdesk.Date), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.voidCheques":
+		if e.ComplexityRoot.Query.VoidCheques == nil {
+			break
+		}
+
+		args, err := ec.field_Query_voidCheques_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VoidCheques(childComplexity, args["asOf"].(*creditdesk.Date), args["filter"].(*creditdesk.CustomerFilter)), true
+	case "Query.writeOffRequests":
+		if e.ComplexityRoot.Query.WriteOffRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_writeOffRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WriteOffRequests(childComplexity, args["status"].(*creditdesk.ApprovalStatus), args["filter"].(*creditdesk.CustomerFilter), args["first"].(*int), args["after"].(*string)), true
+
+	case "RatioMeasureValue.measure":
+		if e.ComplexityRoot.RatioMeasureValue.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatioMeasureValue.Measure(childComplexity), true
+	case "RatioMeasureValue.value":
+		if e.ComplexityRoot.RatioMeasureValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatioMeasureValue.Value(childComplexity), true
+
+	case "Reassignment.customers":
+		if e.ComplexityRoot.Reassignment.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reassignment.Customers(childComplexity), true
+	case "Reassignment.fromRep":
+		if e.ComplexityRoot.Reassignment.FromRep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reassignment.FromRep(childComplexity), true
+	case "Reassignment.on":
+		if e.ComplexityRoot.Reassignment.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reassignment.On(childComplexity), true
+	case "Reassignment.toRep":
+		if e.ComplexityRoot.Reassignment.ToRep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reassignment.ToRep(childComplexity), true
+
+	case "RepBonusCharge.charged":
+		if e.ComplexityRoot.RepBonusCharge.Charged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepBonusCharge.Charged(childComplexity), true
+	case "RepBonusCharge.net":
+		if e.ComplexityRoot.RepBonusCharge.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepBonusCharge.Net(childComplexity), true
+	case "RepBonusCharge.rep":
+		if e.ComplexityRoot.RepBonusCharge.Rep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepBonusCharge.Rep(childComplexity), true
+	case "RepBonusCharge.reversed":
+		if e.ComplexityRoot.RepBonusCharge.Reversed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepBonusCharge.Reversed(childComplexity), true
+
+	case "RepHandover.asOf":
+		if e.ComplexityRoot.RepHandover.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepHandover.AsOf(childComplexity), true
+	case "RepHandover.customers":
+		if e.ComplexityRoot.RepHandover.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepHandover.Customers(childComplexity), true
+	case "RepHandover.openInvoices":
+		if e.ComplexityRoot.RepHandover.OpenInvoices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepHandover.OpenInvoices(childComplexity), true
+	case "RepHandover.openTotal":
+		if e.ComplexityRoot.RepHandover.OpenTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepHandover.OpenTotal(childComplexity), true
+	case "RepHandover.rep":
+		if e.ComplexityRoot.RepHandover.Rep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepHandover.Rep(childComplexity), true
+	case "RepHandover.shipmentsFrom":
+		if e.ComplexityRoot.RepHandover.ShipmentsFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepHandover.ShipmentsFrom(childComplexity), true
 
 	case "SalesLine.amount":
 		if e.ComplexityRoot.SalesLine.Amount == nil {
@@ -1235,6 +4735,155 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SalesLineEdge.Node(childComplexity), true
 
+	case "SeasonalIndexReport.annualTarget":
+		if e.ComplexityRoot.SeasonalIndexReport.AnnualTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalIndexReport.AnnualTarget(childComplexity), true
+	case "SeasonalIndexReport.months":
+		if e.ComplexityRoot.SeasonalIndexReport.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalIndexReport.Months(childComplexity), true
+	case "SeasonalIndexReport.overall":
+		if e.ComplexityRoot.SeasonalIndexReport.Overall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalIndexReport.Overall(childComplexity), true
+	case "SeasonalIndexReport.total":
+		if e.ComplexityRoot.SeasonalIndexReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalIndexReport.Total(childComplexity), true
+	case "SeasonalIndexReport.years":
+		if e.ComplexityRoot.SeasonalIndexReport.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalIndexReport.Years(childComplexity), true
+
+	case "SeasonalMonth.average":
+		if e.ComplexityRoot.SeasonalMonth.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalMonth.Average(childComplexity), true
+	case "SeasonalMonth.index":
+		if e.ComplexityRoot.SeasonalMonth.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalMonth.Index(childComplexity), true
+	case "SeasonalMonth.month":
+		if e.ComplexityRoot.SeasonalMonth.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalMonth.Month(childComplexity), true
+	case "SeasonalMonth.share":
+		if e.ComplexityRoot.SeasonalMonth.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalMonth.Share(childComplexity), true
+	case "SeasonalMonth.target":
+		if e.ComplexityRoot.SeasonalMonth.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeasonalMonth.Target(childComplexity), true
+
+	case "TargetAttainmentReport.attainment":
+		if e.ComplexityRoot.TargetAttainmentReport.Attainment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.Attainment(childComplexity), true
+	case "TargetAttainmentReport.from":
+		if e.ComplexityRoot.TargetAttainmentReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.From(childComplexity), true
+	case "TargetAttainmentReport.months":
+		if e.ComplexityRoot.TargetAttainmentReport.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.Months(childComplexity), true
+	case "TargetAttainmentReport.rows":
+		if e.ComplexityRoot.TargetAttainmentReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.Rows(childComplexity), true
+	case "TargetAttainmentReport.sales":
+		if e.ComplexityRoot.TargetAttainmentReport.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.Sales(childComplexity), true
+	case "TargetAttainmentReport.target":
+		if e.ComplexityRoot.TargetAttainmentReport.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.Target(childComplexity), true
+	case "TargetAttainmentReport.to":
+		if e.ComplexityRoot.TargetAttainmentReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentReport.To(childComplexity), true
+
+	case "TargetAttainmentRow.attainment":
+		if e.ComplexityRoot.TargetAttainmentRow.Attainment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentRow.Attainment(childComplexity), true
+	case "TargetAttainmentRow.customer":
+		if e.ComplexityRoot.TargetAttainmentRow.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentRow.Customer(childComplexity), true
+	case "TargetAttainmentRow.sales":
+		if e.ComplexityRoot.TargetAttainmentRow.Sales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentRow.Sales(childComplexity), true
+	case "TargetAttainmentRow.target":
+		if e.ComplexityRoot.TargetAttainmentRow.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetAttainmentRow.Target(childComplexity), true
+
+	case "UncontactedCustomer.assignedOn":
+		if e.ComplexityRoot.UncontactedCustomer.AssignedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UncontactedCustomer.AssignedOn(childComplexity), true
+	case "UncontactedCustomer.customer":
+		if e.ComplexityRoot.UncontactedCustomer.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UncontactedCustomer.Customer(childComplexity), true
+	case "UncontactedCustomer.daysSinceAssignment":
+		if e.ComplexityRoot.UncontactedCustomer.DaysSinceAssignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UncontactedCustomer.DaysSinceAssignment(childComplexity), true
+
 	case "User.name":
 		if e.ComplexityRoot.User.Name == nil {
 			break
@@ -1260,6 +4909,234 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Username(childComplexity), true
 
+	case "VisitDue.cadence":
+		if e.ComplexityRoot.VisitDue.Cadence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitDue.Cadence(childComplexity), true
+	case "VisitDue.customer":
+		if e.ComplexityRoot.VisitDue.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitDue.Customer(childComplexity), true
+	case "VisitDue.daysOverdue":
+		if e.ComplexityRoot.VisitDue.DaysOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitDue.DaysOverdue(childComplexity), true
+	case "VisitDue.dueOn":
+		if e.ComplexityRoot.VisitDue.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitDue.DueOn(childComplexity), true
+	case "VisitDue.firstDeliveryOn":
+		if e.ComplexityRoot.VisitDue.FirstDeliveryOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitDue.FirstDeliveryOn(childComplexity), true
+	case "VisitDue.lastVisitOn":
+		if e.ComplexityRoot.VisitDue.LastVisitOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitDue.LastVisitOn(childComplexity), true
+
+	case "VisitPlanExclusion.customer":
+		if e.ComplexityRoot.VisitPlanExclusion.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitPlanExclusion.Customer(childComplexity), true
+	case "VisitPlanExclusion.firstIneffectiveOn":
+		if e.ComplexityRoot.VisitPlanExclusion.FirstIneffectiveOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitPlanExclusion.FirstIneffectiveOn(childComplexity), true
+	case "VisitPlanExclusion.ineffectiveVisits":
+		if e.ComplexityRoot.VisitPlanExclusion.IneffectiveVisits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitPlanExclusion.IneffectiveVisits(childComplexity), true
+	case "VisitPlanExclusion.lastEffectiveOn":
+		if e.ComplexityRoot.VisitPlanExclusion.LastEffectiveOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitPlanExclusion.LastEffectiveOn(childComplexity), true
+	case "VisitPlanExclusion.lastVisitOn":
+		if e.ComplexityRoot.VisitPlanExclusion.LastVisitOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitPlanExclusion.LastVisitOn(childComplexity), true
+
+	case "VoidCheque.customer":
+		if e.ComplexityRoot.VoidCheque.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoidCheque.Customer(childComplexity), true
+	case "VoidCheque.daysVoid":
+		if e.ComplexityRoot.VoidCheque.DaysVoid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoidCheque.DaysVoid(childComplexity), true
+	case "VoidCheque.note":
+		if e.ComplexityRoot.VoidCheque.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoidCheque.Note(childComplexity), true
+	case "VoidCheque.validUntil":
+		if e.ComplexityRoot.VoidCheque.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoidCheque.ValidUntil(childComplexity), true
+
+	case "WriteOffRequest.amount":
+		if e.ComplexityRoot.WriteOffRequest.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.Amount(childComplexity), true
+	case "WriteOffRequest.awaitingRole":
+		if e.ComplexityRoot.WriteOffRequest.AwaitingRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.AwaitingRole(childComplexity), true
+	case "WriteOffRequest.currency":
+		if e.ComplexityRoot.WriteOffRequest.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.Currency(childComplexity), true
+	case "WriteOffRequest.customer":
+		if e.ComplexityRoot.WriteOffRequest.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.Customer(childComplexity), true
+	case "WriteOffRequest.decidedBy":
+		if e.ComplexityRoot.WriteOffRequest.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.DecidedBy(childComplexity), true
+	case "WriteOffRequest.decidedOn":
+		if e.ComplexityRoot.WriteOffRequest.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.DecidedOn(childComplexity), true
+	case "WriteOffRequest.id":
+		if e.ComplexityRoot.WriteOffRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.ID(childComplexity), true
+	case "WriteOffRequest.invoiceNumber":
+		if e.ComplexityRoot.WriteOffRequest.InvoiceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.InvoiceNumber(childComplexity), true
+	case "WriteOffRequest.openBalance":
+		if e.ComplexityRoot.WriteOffRequest.OpenBalance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.OpenBalance(childComplexity), true
+	case "WriteOffRequest.reason":
+		if e.ComplexityRoot.WriteOffRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.Reason(childComplexity), true
+	case "WriteOffRequest.requestedAt":
+		if e.ComplexityRoot.WriteOffRequest.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.RequestedAt(childComplexity), true
+	case "WriteOffRequest.requestedBy":
+		if e.ComplexityRoot.WriteOffRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.RequestedBy(childComplexity), true
+	case "WriteOffRequest.requestedOn":
+		if e.ComplexityRoot.WriteOffRequest.RequestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.RequestedOn(childComplexity), true
+	case "WriteOffRequest.requiredRoles":
+		if e.ComplexityRoot.WriteOffRequest.RequiredRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.RequiredRoles(childComplexity), true
+	case "WriteOffRequest.status":
+		if e.ComplexityRoot.WriteOffRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.Status(childComplexity), true
+	case "WriteOffRequest.steps":
+		if e.ComplexityRoot.WriteOffRequest.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.Steps(childComplexity), true
+	case "WriteOffRequest.writeOffDate":
+		if e.ComplexityRoot.WriteOffRequest.WriteOffDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequest.WriteOffDate(childComplexity), true
+
+	case "WriteOffRequestConnection.edges":
+		if e.ComplexityRoot.WriteOffRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequestConnection.Edges(childComplexity), true
+	case "WriteOffRequestConnection.pageInfo":
+		if e.ComplexityRoot.WriteOffRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequestConnection.PageInfo(childComplexity), true
+	case "WriteOffRequestConnection.totalCount":
+		if e.ComplexityRoot.WriteOffRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequestConnection.TotalCount(childComplexity), true
+
+	case "WriteOffRequestEdge.cursor":
+		if e.ComplexityRoot.WriteOffRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequestEdge.Cursor(childComplexity), true
+	case "WriteOffRequestEdge.node":
+		if e.ComplexityRoot.WriteOffRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffRequestEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1271,14 +5148,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AllocationInput", ec.unmarshalInputAllocationInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("CreditPositionOrder", ec.unmarshalInputCreditPositionOrder),
 			graphql.NewInputUnmarshaler("CustomerFilter", ec.unmarshalInputCustomerFilter),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerUpdate", ec.unmarshalInputCustomerUpdate),
+			graphql.NewInputUnmarshaler("InvestigationInput", ec.unmarshalInputInvestigationInput),
+			graphql.NewInputUnmarshaler("MetricsOrder", ec.unmarshalInputMetricsOrder),
+			graphql.NewInputUnmarshaler("MetricsQuery", ec.unmarshalInputMetricsQuery),
 			graphql.NewInputUnmarshaler("NewCustomer", ec.unmarshalInputNewCustomer),
 			graphql.NewInputUnmarshaler("NoteInput", ec.unmarshalInputNoteInput),
 			graphql.NewInputUnmarshaler("NoteStatusInput", ec.unmarshalInputNoteStatusInput),
 			graphql.NewInputUnmarshaler("PaymentInput", ec.unmarshalInputPaymentInput),
 			graphql.NewInputUnmarshaler("PeriodInput", ec.unmarshalInputPeriodInput),
+			graphql.NewInputUnmarshaler("PolicySettingInput", ec.unmarshalInputPolicySettingInput),
+			graphql.NewInputUnmarshaler("ScopeInput", ec.unmarshalInputScopeInput),
 		)
 	}
 	first := true
@@ -1354,7 +5237,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/base.graphqls" "schema/customer.graphqls" "schema/ledger.graphqls"
+//go:embed "schema/approvals.graphqls" "schema/base.graphqls" "schema/credit.graphqls" "schema/creditclass.graphqls" "schema/customer.graphqls" "schema/dealer.graphqls" "schema/ledger.graphqls" "schema/metrics.graphqls" "schema/sales.graphqls" "schema/salesforce.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1366,9 +5249,16 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "schema/approvals.graphqls", Input: sourceData("schema/approvals.graphqls"), BuiltIn: false},
 	{Name: "schema/base.graphqls", Input: sourceData("schema/base.graphqls"), BuiltIn: false},
+	{Name: "schema/credit.graphqls", Input: sourceData("schema/credit.graphqls"), BuiltIn: false},
+	{Name: "schema/creditclass.graphqls", Input: sourceData("schema/creditclass.graphqls"), BuiltIn: false},
 	{Name: "schema/customer.graphqls", Input: sourceData("schema/customer.graphqls"), BuiltIn: false},
+	{Name: "schema/dealer.graphqls", Input: sourceData("schema/dealer.graphqls"), BuiltIn: false},
 	{Name: "schema/ledger.graphqls", Input: sourceData("schema/ledger.graphqls"), BuiltIn: false},
+	{Name: "schema/metrics.graphqls", Input: sourceData("schema/metrics.graphqls"), BuiltIn: false},
+	{Name: "schema/sales.graphqls", Input: sourceData("schema/sales.graphqls"), BuiltIn: false},
+	{Name: "schema/salesforce.graphqls", Input: sourceData("schema/salesforce.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1376,16 +5266,210 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AbcReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_AbcReport_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_AbcReport_rows(ctx, field)
+	case "byCategory":
+		return ec.fieldContext_AbcReport_byCategory(ctx, field)
+	case "aThreshold":
+		return ec.fieldContext_AbcReport_aThreshold(ctx, field)
+	case "bThreshold":
+		return ec.fieldContext_AbcReport_bThreshold(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_AbcReport_policyVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AbcReport", field.Name)
+}
+
+func (ec *executionContext) childFields_AbcRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_AbcRow_customer(ctx, field)
+	case "industry":
+		return ec.fieldContext_AbcRow_industry(ctx, field)
+	case "rank":
+		return ec.fieldContext_AbcRow_rank(ctx, field)
+	case "sales":
+		return ec.fieldContext_AbcRow_sales(ctx, field)
+	case "share":
+		return ec.fieldContext_AbcRow_share(ctx, field)
+	case "cumulativeShare":
+		return ec.fieldContext_AbcRow_cumulativeShare(ctx, field)
+	case "abcClass":
+		return ec.fieldContext_AbcRow_abcClass(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AbcRow", field.Name)
+}
+
+func (ec *executionContext) childFields_AgingReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_AgingReport_asOf(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_AgingReport_policyVersion(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_AgingReport_groupBy(ctx, field)
+	case "basis":
+		return ec.fieldContext_AgingReport_basis(ctx, field)
+	case "edges":
+		return ec.fieldContext_AgingReport_edges(ctx, field)
+	case "buckets":
+		return ec.fieldContext_AgingReport_buckets(ctx, field)
+	case "periodFrom":
+		return ec.fieldContext_AgingReport_periodFrom(ctx, field)
+	case "rows":
+		return ec.fieldContext_AgingReport_rows(ctx, field)
+	case "totals":
+		return ec.fieldContext_AgingReport_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgingReport", field.Name)
+}
+
+func (ec *executionContext) childFields_AgingRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AgingRow_key(ctx, field)
+	case "label":
+		return ec.fieldContext_AgingRow_label(ctx, field)
+	case "total":
+		return ec.fieldContext_AgingRow_total(ctx, field)
+	case "amounts":
+		return ec.fieldContext_AgingRow_amounts(ctx, field)
+	case "notDue":
+		return ec.fieldContext_AgingRow_notDue(ctx, field)
+	case "overdue":
+		return ec.fieldContext_AgingRow_overdue(ctx, field)
+	case "openingReceivables":
+		return ec.fieldContext_AgingRow_openingReceivables(ctx, field)
+	case "sales":
+		return ec.fieldContext_AgingRow_sales(ctx, field)
+	case "dso":
+		return ec.fieldContext_AgingRow_dso(ctx, field)
+	case "bestPossibleDso":
+		return ec.fieldContext_AgingRow_bestPossibleDso(ctx, field)
+	case "add":
+		return ec.fieldContext_AgingRow_add(ctx, field)
+	case "cei":
+		return ec.fieldContext_AgingRow_cei(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgingRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Allocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "invoiceNumber":
 		return ec.fieldContext_Allocation_invoiceNumber(ctx, field)
+	case "kind":
+		return ec.fieldContext_Allocation_kind(ctx, field)
 	case "date":
 		return ec.fieldContext_Allocation_date(ctx, field)
 	case "amount":
 		return ec.fieldContext_Allocation_amount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Allocation", field.Name)
+}
+
+func (ec *executionContext) childFields_ApprovalStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "decision":
+		return ec.fieldContext_ApprovalStep_decision(ctx, field)
+	case "role":
+		return ec.fieldContext_ApprovalStep_role(ctx, field)
+	case "actor":
+		return ec.fieldContext_ApprovalStep_actor(ctx, field)
+	case "actedOn":
+		return ec.fieldContext_ApprovalStep_actedOn(ctx, field)
+	case "actedAt":
+		return ec.fieldContext_ApprovalStep_actedAt(ctx, field)
+	case "comment":
+		return ec.fieldContext_ApprovalStep_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApprovalStep", field.Name)
+}
+
+func (ec *executionContext) childFields_ClassACheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "condition":
+		return ec.fieldContext_ClassACheck_condition(ctx, field)
+	case "met":
+		return ec.fieldContext_ClassACheck_met(ctx, field)
+	case "description":
+		return ec.fieldContext_ClassACheck_description(ctx, field)
+	case "value":
+		return ec.fieldContext_ClassACheck_value(ctx, field)
+	case "threshold":
+		return ec.fieldContext_ClassACheck_threshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClassACheck", field.Name)
+}
+
+func (ec *executionContext) childFields_CollectionBreach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invoiceNumber":
+		return ec.fieldContext_CollectionBreach_invoiceNumber(ctx, field)
+	case "customer":
+		return ec.fieldContext_CollectionBreach_customer(ctx, field)
+	case "rep":
+		return ec.fieldContext_CollectionBreach_rep(ctx, field)
+	case "shipDate":
+		return ec.fieldContext_CollectionBreach_shipDate(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_CollectionBreach_dueDate(ctx, field)
+	case "crossedOn":
+		return ec.fieldContext_CollectionBreach_crossedOn(ctx, field)
+	case "openAmount":
+		return ec.fieldContext_CollectionBreach_openAmount(ctx, field)
+	case "openBalance":
+		return ec.fieldContext_CollectionBreach_openBalance(ctx, field)
+	case "currency":
+		return ec.fieldContext_CollectionBreach_currency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectionBreach", field.Name)
+}
+
+func (ec *executionContext) childFields_CollectionBreachReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_CollectionBreachReport_month(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_CollectionBreachReport_policyVersion(ctx, field)
+	case "collectionDays":
+		return ec.fieldContext_CollectionBreachReport_collectionDays(ctx, field)
+	case "reps":
+		return ec.fieldContext_CollectionBreachReport_reps(ctx, field)
+	case "lines":
+		return ec.fieldContext_CollectionBreachReport_lines(ctx, field)
+	case "totals":
+		return ec.fieldContext_CollectionBreachReport_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectionBreachReport", field.Name)
+}
+
+func (ec *executionContext) childFields_CompositionReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_CompositionReport_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_CompositionReport_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompositionReport", field.Name)
+}
+
+func (ec *executionContext) childFields_CompositionRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "industry":
+		return ec.fieldContext_CompositionRow_industry(ctx, field)
+	case "sales":
+		return ec.fieldContext_CompositionRow_sales(ctx, field)
+	case "share":
+		return ec.fieldContext_CompositionRow_share(ctx, field)
+	case "customers":
+		return ec.fieldContext_CompositionRow_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompositionRow", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1400,6 +5484,352 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CreditCheck_customer(ctx, field)
+	case "asOf":
+		return ec.fieldContext_CreditCheck_asOf(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_CreditCheck_policyVersion(ctx, field)
+	case "amount":
+		return ec.fieldContext_CreditCheck_amount(ctx, field)
+	case "decision":
+		return ec.fieldContext_CreditCheck_decision(ctx, field)
+	case "position":
+		return ec.fieldContext_CreditCheck_position(ctx, field)
+	case "exposureAfter":
+		return ec.fieldContext_CreditCheck_exposureAfter(ctx, field)
+	case "utilizationAfter":
+		return ec.fieldContext_CreditCheck_utilizationAfter(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CreditCheck_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CreditClassChange_customer(ctx, field)
+	case "fromClass":
+		return ec.fieldContext_CreditClassChange_fromClass(ctx, field)
+	case "toClass":
+		return ec.fieldContext_CreditClassChange_toClass(ctx, field)
+	case "from":
+		return ec.fieldContext_CreditClassChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CreditClassChange_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditClassChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditClassChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditClassChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CreditClassChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CreditClassChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CreditClassOverride_id(ctx, field)
+	case "customer":
+		return ec.fieldContext_CreditClassOverride_customer(ctx, field)
+	case "creditClass":
+		return ec.fieldContext_CreditClassOverride_creditClass(ctx, field)
+	case "reason":
+		return ec.fieldContext_CreditClassOverride_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_CreditClassOverride_status(ctx, field)
+	case "requiredRoles":
+		return ec.fieldContext_CreditClassOverride_requiredRoles(ctx, field)
+	case "awaitingRole":
+		return ec.fieldContext_CreditClassOverride_awaitingRole(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_CreditClassOverride_requestedBy(ctx, field)
+	case "requestedOn":
+		return ec.fieldContext_CreditClassOverride_requestedOn(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_CreditClassOverride_requestedAt(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_CreditClassOverride_decidedBy(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_CreditClassOverride_decidedOn(ctx, field)
+	case "effectiveUntil":
+		return ec.fieldContext_CreditClassOverride_effectiveUntil(ctx, field)
+	case "steps":
+		return ec.fieldContext_CreditClassOverride_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassOverride", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassOverrideConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditClassOverrideConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditClassOverrideConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditClassOverrideConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassOverrideConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassOverrideEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CreditClassOverrideEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CreditClassOverrideEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassOverrideEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CreditClassResult_customer(ctx, field)
+	case "asOf":
+		return ec.fieldContext_CreditClassResult_asOf(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_CreditClassResult_policyVersion(ctx, field)
+	case "computedClass":
+		return ec.fieldContext_CreditClassResult_computedClass(ctx, field)
+	case "effectiveClass":
+		return ec.fieldContext_CreditClassResult_effectiveClass(ctx, field)
+	case "classAEligible":
+		return ec.fieldContext_CreditClassResult_classAEligible(ctx, field)
+	case "paymentScore":
+		return ec.fieldContext_CreditClassResult_paymentScore(ctx, field)
+	case "firedRules":
+		return ec.fieldContext_CreditClassResult_firedRules(ctx, field)
+	case "classAChecks":
+		return ec.fieldContext_CreditClassResult_classAChecks(ctx, field)
+	case "override":
+		return ec.fieldContext_CreditClassResult_override(ctx, field)
+	case "exposure":
+		return ec.fieldContext_CreditClassResult_exposure(ctx, field)
+	case "trailingSales":
+		return ec.fieldContext_CreditClassResult_trailingSales(ctx, field)
+	case "tradingSince":
+		return ec.fieldContext_CreditClassResult_tradingSince(ctx, field)
+	case "evaluatedAt":
+		return ec.fieldContext_CreditClassResult_evaluatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassResult", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditClassResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditClassResultConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditClassResultConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassResultConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditClassResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CreditClassResultEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CreditClassResultEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditClassResultEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditInvestigation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_CreditInvestigation_date(ctx, field)
+	case "source":
+		return ec.fieldContext_CreditInvestigation_source(ctx, field)
+	case "operator":
+		return ec.fieldContext_CreditInvestigation_operator(ctx, field)
+	case "internal":
+		return ec.fieldContext_CreditInvestigation_internal(ctx, field)
+	case "funding":
+		return ec.fieldContext_CreditInvestigation_funding(ctx, field)
+	case "payment":
+		return ec.fieldContext_CreditInvestigation_payment(ctx, field)
+	case "kind":
+		return ec.fieldContext_CreditInvestigation_kind(ctx, field)
+	case "summary":
+		return ec.fieldContext_CreditInvestigation_summary(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_CreditInvestigation_recordedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CreditInvestigation_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditInvestigation", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditInvestigationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditInvestigationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditInvestigationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditInvestigationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditInvestigationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditInvestigationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CreditInvestigationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CreditInvestigationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditInvestigationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditLimitRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CreditLimitRequest_id(ctx, field)
+	case "customer":
+		return ec.fieldContext_CreditLimitRequest_customer(ctx, field)
+	case "amount":
+		return ec.fieldContext_CreditLimitRequest_amount(ctx, field)
+	case "exception":
+		return ec.fieldContext_CreditLimitRequest_exception(ctx, field)
+	case "reason":
+		return ec.fieldContext_CreditLimitRequest_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_CreditLimitRequest_status(ctx, field)
+	case "requiredRoles":
+		return ec.fieldContext_CreditLimitRequest_requiredRoles(ctx, field)
+	case "awaitingRole":
+		return ec.fieldContext_CreditLimitRequest_awaitingRole(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_CreditLimitRequest_policyVersion(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_CreditLimitRequest_requestedBy(ctx, field)
+	case "requestedOn":
+		return ec.fieldContext_CreditLimitRequest_requestedOn(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_CreditLimitRequest_requestedAt(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_CreditLimitRequest_decidedBy(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_CreditLimitRequest_decidedOn(ctx, field)
+	case "steps":
+		return ec.fieldContext_CreditLimitRequest_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditLimitRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditLimitRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditLimitRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditLimitRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditLimitRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditLimitRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditLimitRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CreditLimitRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CreditLimitRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditLimitRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CreditPosition_customer(ctx, field)
+	case "asOf":
+		return ec.fieldContext_CreditPosition_asOf(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_CreditPosition_policyVersion(ctx, field)
+	case "openReceivables":
+		return ec.fieldContext_CreditPosition_openReceivables(ctx, field)
+	case "unsettledNotes":
+		return ec.fieldContext_CreditPosition_unsettledNotes(ctx, field)
+	case "exposure":
+		return ec.fieldContext_CreditPosition_exposure(ctx, field)
+	case "creditLimit":
+		return ec.fieldContext_CreditPosition_creditLimit(ctx, field)
+	case "utilization":
+		return ec.fieldContext_CreditPosition_utilization(ctx, field)
+	case "alert":
+		return ec.fieldContext_CreditPosition_alert(ctx, field)
+	case "warnRatio":
+		return ec.fieldContext_CreditPosition_warnRatio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditPosition", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditPositionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditPositionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditPositionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditPositionConnection_totalCount(ctx, field)
+	case "asOf":
+		return ec.fieldContext_CreditPositionConnection_asOf(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_CreditPositionConnection_policyVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditPositionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditPositionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CreditPositionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CreditPositionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditPositionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditRuleHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_CreditRuleHit_rule(ctx, field)
+	case "description":
+		return ec.fieldContext_CreditRuleHit_description(ctx, field)
+	case "value":
+		return ec.fieldContext_CreditRuleHit_value(ctx, field)
+	case "threshold":
+		return ec.fieldContext_CreditRuleHit_threshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditRuleHit", field.Name)
 }
 
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1478,6 +5908,16 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_notes(ctx, field)
 	case "sales":
 		return ec.fieldContext_Customer_sales(ctx, field)
+	case "creditPosition":
+		return ec.fieldContext_Customer_creditPosition(ctx, field)
+	case "creditClassResult":
+		return ec.fieldContext_Customer_creditClassResult(ctx, field)
+	case "investigations":
+		return ec.fieldContext_Customer_investigations(ctx, field)
+	case "latestInvestigation":
+		return ec.fieldContext_Customer_latestInvestigation(ctx, field)
+	case "dealerScorecards":
+		return ec.fieldContext_Customer_dealerScorecards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -1514,6 +5954,216 @@ func (ec *executionContext) childFields_CustomerHistoryConnection(ctx context.Co
 		return ec.fieldContext_CustomerHistoryConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerHistoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerShareReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CustomerShareReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CustomerShareReport_to(ctx, field)
+	case "granularity":
+		return ec.fieldContext_CustomerShareReport_granularity(ctx, field)
+	case "companyTotal":
+		return ec.fieldContext_CustomerShareReport_companyTotal(ctx, field)
+	case "selectedSales":
+		return ec.fieldContext_CustomerShareReport_selectedSales(ctx, field)
+	case "selectedShare":
+		return ec.fieldContext_CustomerShareReport_selectedShare(ctx, field)
+	case "rows":
+		return ec.fieldContext_CustomerShareReport_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerShareReport", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerShareRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CustomerShareRow_customer(ctx, field)
+	case "period":
+		return ec.fieldContext_CustomerShareRow_period(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_CustomerShareRow_periodStart(ctx, field)
+	case "sales":
+		return ec.fieldContext_CustomerShareRow_sales(ctx, field)
+	case "companyTotal":
+		return ec.fieldContext_CustomerShareRow_companyTotal(ctx, field)
+	case "share":
+		return ec.fieldContext_CustomerShareRow_share(ctx, field)
+	case "requiredShare":
+		return ec.fieldContext_CustomerShareRow_requiredShare(ctx, field)
+	case "meets":
+		return ec.fieldContext_CustomerShareRow_meets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerShareRow", field.Name)
+}
+
+func (ec *executionContext) childFields_DealerEvaluationSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evaluationId":
+		return ec.fieldContext_DealerEvaluationSummary_evaluationId(ctx, field)
+	case "quarter":
+		return ec.fieldContext_DealerEvaluationSummary_quarter(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_DealerEvaluationSummary_policyVersion(ctx, field)
+	case "supersedes":
+		return ec.fieldContext_DealerEvaluationSummary_supersedes(ctx, field)
+	case "dealers":
+		return ec.fieldContext_DealerEvaluationSummary_dealers(ctx, field)
+	case "incomplete":
+		return ec.fieldContext_DealerEvaluationSummary_incomplete(ctx, field)
+	case "classA":
+		return ec.fieldContext_DealerEvaluationSummary_classA(ctx, field)
+	case "classB":
+		return ec.fieldContext_DealerEvaluationSummary_classB(ctx, field)
+	case "classC":
+		return ec.fieldContext_DealerEvaluationSummary_classC(ctx, field)
+	case "classChanges":
+		return ec.fieldContext_DealerEvaluationSummary_classChanges(ctx, field)
+	case "classesWritten":
+		return ec.fieldContext_DealerEvaluationSummary_classesWritten(ctx, field)
+	case "evaluatedAt":
+		return ec.fieldContext_DealerEvaluationSummary_evaluatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DealerEvaluationSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_DealerMetricScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_DealerMetricScore_metric(ctx, field)
+	case "score":
+		return ec.fieldContext_DealerMetricScore_score(ctx, field)
+	case "weight":
+		return ec.fieldContext_DealerMetricScore_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DealerMetricScore", field.Name)
+}
+
+func (ec *executionContext) childFields_DealerRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_DealerRating_customer(ctx, field)
+	case "quarter":
+		return ec.fieldContext_DealerRating_quarter(ctx, field)
+	case "metric":
+		return ec.fieldContext_DealerRating_metric(ctx, field)
+	case "score":
+		return ec.fieldContext_DealerRating_score(ctx, field)
+	case "averageScore":
+		return ec.fieldContext_DealerRating_averageScore(ctx, field)
+	case "ratingCount":
+		return ec.fieldContext_DealerRating_ratingCount(ctx, field)
+	case "ratedBy":
+		return ec.fieldContext_DealerRating_ratedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DealerRating_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DealerRating", field.Name)
+}
+
+func (ec *executionContext) childFields_DealerScorecard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_DealerScorecard_customer(ctx, field)
+	case "quarter":
+		return ec.fieldContext_DealerScorecard_quarter(ctx, field)
+	case "dealerType":
+		return ec.fieldContext_DealerScorecard_dealerType(ctx, field)
+	case "metrics":
+		return ec.fieldContext_DealerScorecard_metrics(ctx, field)
+	case "composite":
+		return ec.fieldContext_DealerScorecard_composite(ctx, field)
+	case "complete":
+		return ec.fieldContext_DealerScorecard_complete(ctx, field)
+	case "rank":
+		return ec.fieldContext_DealerScorecard_rank(ctx, field)
+	case "dealerClass":
+		return ec.fieldContext_DealerScorecard_dealerClass(ctx, field)
+	case "supportPolicy":
+		return ec.fieldContext_DealerScorecard_supportPolicy(ctx, field)
+	case "sales":
+		return ec.fieldContext_DealerScorecard_sales(ctx, field)
+	case "target":
+		return ec.fieldContext_DealerScorecard_target(ctx, field)
+	case "attainment":
+		return ec.fieldContext_DealerScorecard_attainment(ctx, field)
+	case "rewardPoints":
+		return ec.fieldContext_DealerScorecard_rewardPoints(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_DealerScorecard_policyVersion(ctx, field)
+	case "evaluationId":
+		return ec.fieldContext_DealerScorecard_evaluationId(ctx, field)
+	case "evaluatedAt":
+		return ec.fieldContext_DealerScorecard_evaluatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DealerScorecard", field.Name)
+}
+
+func (ec *executionContext) childFields_DimensionValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_DimensionValue_dimension(ctx, field)
+	case "key":
+		return ec.fieldContext_DimensionValue_key(ctx, field)
+	case "label":
+		return ec.fieldContext_DimensionValue_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DimensionValue", field.Name)
+}
+
+func (ec *executionContext) childFields_HandoverCustomer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_HandoverCustomer_customer(ctx, field)
+	case "openAmount":
+		return ec.fieldContext_HandoverCustomer_openAmount(ctx, field)
+	case "openInvoices":
+		return ec.fieldContext_HandoverCustomer_openInvoices(ctx, field)
+	case "shipments":
+		return ec.fieldContext_HandoverCustomer_shipments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HandoverCustomer", field.Name)
+}
+
+func (ec *executionContext) childFields_HandoverInvoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_HandoverInvoice_number(ctx, field)
+	case "shipDate":
+		return ec.fieldContext_HandoverInvoice_shipDate(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_HandoverInvoice_dueDate(ctx, field)
+	case "currency":
+		return ec.fieldContext_HandoverInvoice_currency(ctx, field)
+	case "amount":
+		return ec.fieldContext_HandoverInvoice_amount(ctx, field)
+	case "openBalance":
+		return ec.fieldContext_HandoverInvoice_openBalance(ctx, field)
+	case "openBase":
+		return ec.fieldContext_HandoverInvoice_openBase(ctx, field)
+	case "daysOverdue":
+		return ec.fieldContext_HandoverInvoice_daysOverdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HandoverInvoice", field.Name)
+}
+
+func (ec *executionContext) childFields_HandoverShipment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shipDate":
+		return ec.fieldContext_HandoverShipment_shipDate(ctx, field)
+	case "invoiceNumber":
+		return ec.fieldContext_HandoverShipment_invoiceNumber(ctx, field)
+	case "productCode":
+		return ec.fieldContext_HandoverShipment_productCode(ctx, field)
+	case "productName":
+		return ec.fieldContext_HandoverShipment_productName(ctx, field)
+	case "quantity":
+		return ec.fieldContext_HandoverShipment_quantity(ctx, field)
+	case "baseAmount":
+		return ec.fieldContext_HandoverShipment_baseAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HandoverShipment", field.Name)
 }
 
 func (ec *executionContext) childFields_HistoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1598,6 +6248,72 @@ func (ec *executionContext) childFields_InvoiceEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type InvoiceEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LimitationWatchItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_LimitationWatchItem_customer(ctx, field)
+	case "asOf":
+		return ec.fieldContext_LimitationWatchItem_asOf(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_LimitationWatchItem_policyVersion(ctx, field)
+	case "overdueBalance":
+		return ec.fieldContext_LimitationWatchItem_overdueBalance(ctx, field)
+	case "overdueInvoices":
+		return ec.fieldContext_LimitationWatchItem_overdueInvoices(ctx, field)
+	case "start":
+		return ec.fieldContext_LimitationWatchItem_start(ctx, field)
+	case "lastDemandOn":
+		return ec.fieldContext_LimitationWatchItem_lastDemandOn(ctx, field)
+	case "deadline":
+		return ec.fieldContext_LimitationWatchItem_deadline(ctx, field)
+	case "daysLeft":
+		return ec.fieldContext_LimitationWatchItem_daysLeft(ctx, field)
+	case "statutoryDeadline":
+		return ec.fieldContext_LimitationWatchItem_statutoryDeadline(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitationWatchItem", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricsResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measures":
+		return ec.fieldContext_MetricsResult_measures(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_MetricsResult_dimensions(ctx, field)
+	case "grain":
+		return ec.fieldContext_MetricsResult_grain(ctx, field)
+	case "from":
+		return ec.fieldContext_MetricsResult_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MetricsResult_to(ctx, field)
+	case "rows":
+		return ec.fieldContext_MetricsResult_rows(ctx, field)
+	case "totals":
+		return ec.fieldContext_MetricsResult_totals(ctx, field)
+	case "truncated":
+		return ec.fieldContext_MetricsResult_truncated(ctx, field)
+	case "limit":
+		return ec.fieldContext_MetricsResult_limit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricsResult", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimensions":
+		return ec.fieldContext_MetricsRow_dimensions(ctx, field)
+	case "period":
+		return ec.fieldContext_MetricsRow_period(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_MetricsRow_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_MetricsRow_periodEnd(ctx, field)
+	case "values":
+		return ec.fieldContext_MetricsRow_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "number":
@@ -1626,6 +6342,8 @@ func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.
 		return ec.fieldContext_Note_status(ctx, field)
 	case "statusDate":
 		return ec.fieldContext_Note_statusDate(ctx, field)
+	case "settledOn":
+		return ec.fieldContext_Note_settledOn(ctx, field)
 	case "allocations":
 		return ec.fieldContext_Note_allocations(ctx, field)
 	}
@@ -1654,6 +6372,68 @@ func (ec *executionContext) childFields_NoteEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type NoteEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NoteInterestCharge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "noteNumber":
+		return ec.fieldContext_NoteInterestCharge_noteNumber(ctx, field)
+	case "noteKind":
+		return ec.fieldContext_NoteInterestCharge_noteKind(ctx, field)
+	case "invoiceNumber":
+		return ec.fieldContext_NoteInterestCharge_invoiceNumber(ctx, field)
+	case "customer":
+		return ec.fieldContext_NoteInterestCharge_customer(ctx, field)
+	case "receivedDate":
+		return ec.fieldContext_NoteInterestCharge_receivedDate(ctx, field)
+	case "maturityDate":
+		return ec.fieldContext_NoteInterestCharge_maturityDate(ctx, field)
+	case "shipDate":
+		return ec.fieldContext_NoteInterestCharge_shipDate(ctx, field)
+	case "allocated":
+		return ec.fieldContext_NoteInterestCharge_allocated(ctx, field)
+	case "excessDays":
+		return ec.fieldContext_NoteInterestCharge_excessDays(ctx, field)
+	case "interest":
+		return ec.fieldContext_NoteInterestCharge_interest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoteInterestCharge", field.Name)
+}
+
+func (ec *executionContext) childFields_NoteInterestReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_NoteInterestReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NoteInterestReport_to(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_NoteInterestReport_policyVersion(ctx, field)
+	case "monthlyRate":
+		return ec.fieldContext_NoteInterestReport_monthlyRate(ctx, field)
+	case "maxDays":
+		return ec.fieldContext_NoteInterestReport_maxDays(ctx, field)
+	case "total":
+		return ec.fieldContext_NoteInterestReport_total(ctx, field)
+	case "charges":
+		return ec.fieldContext_NoteInterestReport_charges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoteInterestReport", field.Name)
+}
+
+func (ec *executionContext) childFields_NotePresentment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "note":
+		return ec.fieldContext_NotePresentment_note(ctx, field)
+	case "customer":
+		return ec.fieldContext_NotePresentment_customer(ctx, field)
+	case "presentBy":
+		return ec.fieldContext_NotePresentment_presentBy(ctx, field)
+	case "daysLeft":
+		return ec.fieldContext_NotePresentment_daysLeft(ctx, field)
+	case "overdue":
+		return ec.fieldContext_NotePresentment_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotePresentment", field.Name)
+}
+
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -1662,6 +6442,42 @@ func (ec *executionContext) childFields_Office(ctx context.Context, field graphq
 		return ec.fieldContext_Office_name(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Office", field.Name)
+}
+
+func (ec *executionContext) childFields_OfficeEvaluation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "office":
+		return ec.fieldContext_OfficeEvaluation_office(ctx, field)
+	case "quarter":
+		return ec.fieldContext_OfficeEvaluation_quarter(ctx, field)
+	case "customers":
+		return ec.fieldContext_OfficeEvaluation_customers(ctx, field)
+	case "previousCustomers":
+		return ec.fieldContext_OfficeEvaluation_previousCustomers(ctx, field)
+	case "customerGrowth":
+		return ec.fieldContext_OfficeEvaluation_customerGrowth(ctx, field)
+	case "sales":
+		return ec.fieldContext_OfficeEvaluation_sales(ctx, field)
+	case "previousSales":
+		return ec.fieldContext_OfficeEvaluation_previousSales(ctx, field)
+	case "top20Sales":
+		return ec.fieldContext_OfficeEvaluation_top20Sales(ctx, field)
+	case "top20PreviousSales":
+		return ec.fieldContext_OfficeEvaluation_top20PreviousSales(ctx, field)
+	case "top20SalesGrowth":
+		return ec.fieldContext_OfficeEvaluation_top20SalesGrowth(ctx, field)
+	case "visits":
+		return ec.fieldContext_OfficeEvaluation_visits(ctx, field)
+	case "effectiveVisits":
+		return ec.fieldContext_OfficeEvaluation_effectiveVisits(ctx, field)
+	case "visitsPerCustomer":
+		return ec.fieldContext_OfficeEvaluation_visitsPerCustomer(ctx, field)
+	case "effectiveVisitShare":
+		return ec.fieldContext_OfficeEvaluation_effectiveVisitShare(ctx, field)
+	case "churned":
+		return ec.fieldContext_OfficeEvaluation_churned(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfficeEvaluation", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1728,6 +6544,44 @@ func (ec *executionContext) childFields_PaymentEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PaymentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Policy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_Policy_version(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_Policy_effectiveFrom(ctx, field)
+	case "settings":
+		return ec.fieldContext_Policy_settings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicySetting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_PolicySetting_key(ctx, field)
+	case "value":
+		return ec.fieldContext_PolicySetting_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicySetting", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_PolicyVersion_version(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_PolicyVersion_effectiveFrom(ctx, field)
+	case "note":
+		return ec.fieldContext_PolicyVersion_note(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_PolicyVersion_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PolicyVersion_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyVersion", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -1740,6 +6594,106 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_unitCost(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductMixReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ProductMixReport_total(ctx, field)
+	case "cost":
+		return ec.fieldContext_ProductMixReport_cost(ctx, field)
+	case "grossProfit":
+		return ec.fieldContext_ProductMixReport_grossProfit(ctx, field)
+	case "grossMargin":
+		return ec.fieldContext_ProductMixReport_grossMargin(ctx, field)
+	case "target":
+		return ec.fieldContext_ProductMixReport_target(ctx, field)
+	case "attainment":
+		return ec.fieldContext_ProductMixReport_attainment(ctx, field)
+	case "rows":
+		return ec.fieldContext_ProductMixReport_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductMixReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductMixRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ProductMixRow_product(ctx, field)
+	case "rank":
+		return ec.fieldContext_ProductMixRow_rank(ctx, field)
+	case "sales":
+		return ec.fieldContext_ProductMixRow_sales(ctx, field)
+	case "share":
+		return ec.fieldContext_ProductMixRow_share(ctx, field)
+	case "cumulativeShare":
+		return ec.fieldContext_ProductMixRow_cumulativeShare(ctx, field)
+	case "cost":
+		return ec.fieldContext_ProductMixRow_cost(ctx, field)
+	case "grossProfit":
+		return ec.fieldContext_ProductMixRow_grossProfit(ctx, field)
+	case "grossMargin":
+		return ec.fieldContext_ProductMixRow_grossMargin(ctx, field)
+	case "averageInventory":
+		return ec.fieldContext_ProductMixRow_averageInventory(ctx, field)
+	case "turnover":
+		return ec.fieldContext_ProductMixRow_turnover(ctx, field)
+	case "crossRatio":
+		return ec.fieldContext_ProductMixRow_crossRatio(ctx, field)
+	case "contributionRatio":
+		return ec.fieldContext_ProductMixRow_contributionRatio(ctx, field)
+	case "target":
+		return ec.fieldContext_ProductMixRow_target(ctx, field)
+	case "attainment":
+		return ec.fieldContext_ProductMixRow_attainment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductMixRow", field.Name)
+}
+
+func (ec *executionContext) childFields_Reassignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fromRep":
+		return ec.fieldContext_Reassignment_fromRep(ctx, field)
+	case "toRep":
+		return ec.fieldContext_Reassignment_toRep(ctx, field)
+	case "on":
+		return ec.fieldContext_Reassignment_on(ctx, field)
+	case "customers":
+		return ec.fieldContext_Reassignment_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reassignment", field.Name)
+}
+
+func (ec *executionContext) childFields_RepBonusCharge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rep":
+		return ec.fieldContext_RepBonusCharge_rep(ctx, field)
+	case "charged":
+		return ec.fieldContext_RepBonusCharge_charged(ctx, field)
+	case "reversed":
+		return ec.fieldContext_RepBonusCharge_reversed(ctx, field)
+	case "net":
+		return ec.fieldContext_RepBonusCharge_net(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepBonusCharge", field.Name)
+}
+
+func (ec *executionContext) childFields_RepHandover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rep":
+		return ec.fieldContext_RepHandover_rep(ctx, field)
+	case "asOf":
+		return ec.fieldContext_RepHandover_asOf(ctx, field)
+	case "shipmentsFrom":
+		return ec.fieldContext_RepHandover_shipmentsFrom(ctx, field)
+	case "customers":
+		return ec.fieldContext_RepHandover_customers(ctx, field)
+	case "openTotal":
+		return ec.fieldContext_RepHandover_openTotal(ctx, field)
+	case "openInvoices":
+		return ec.fieldContext_RepHandover_openInvoices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepHandover", field.Name)
 }
 
 func (ec *executionContext) childFields_SalesLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1790,6 +6744,84 @@ func (ec *executionContext) childFields_SalesLineEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SalesLineEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SeasonalIndexReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "years":
+		return ec.fieldContext_SeasonalIndexReport_years(ctx, field)
+	case "total":
+		return ec.fieldContext_SeasonalIndexReport_total(ctx, field)
+	case "overall":
+		return ec.fieldContext_SeasonalIndexReport_overall(ctx, field)
+	case "annualTarget":
+		return ec.fieldContext_SeasonalIndexReport_annualTarget(ctx, field)
+	case "months":
+		return ec.fieldContext_SeasonalIndexReport_months(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeasonalIndexReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SeasonalMonth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_SeasonalMonth_month(ctx, field)
+	case "average":
+		return ec.fieldContext_SeasonalMonth_average(ctx, field)
+	case "index":
+		return ec.fieldContext_SeasonalMonth_index(ctx, field)
+	case "share":
+		return ec.fieldContext_SeasonalMonth_share(ctx, field)
+	case "target":
+		return ec.fieldContext_SeasonalMonth_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeasonalMonth", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetAttainmentReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_TargetAttainmentReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TargetAttainmentReport_to(ctx, field)
+	case "months":
+		return ec.fieldContext_TargetAttainmentReport_months(ctx, field)
+	case "target":
+		return ec.fieldContext_TargetAttainmentReport_target(ctx, field)
+	case "sales":
+		return ec.fieldContext_TargetAttainmentReport_sales(ctx, field)
+	case "attainment":
+		return ec.fieldContext_TargetAttainmentReport_attainment(ctx, field)
+	case "rows":
+		return ec.fieldContext_TargetAttainmentReport_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetAttainmentReport", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetAttainmentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_TargetAttainmentRow_customer(ctx, field)
+	case "target":
+		return ec.fieldContext_TargetAttainmentRow_target(ctx, field)
+	case "sales":
+		return ec.fieldContext_TargetAttainmentRow_sales(ctx, field)
+	case "attainment":
+		return ec.fieldContext_TargetAttainmentRow_attainment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetAttainmentRow", field.Name)
+}
+
+func (ec *executionContext) childFields_UncontactedCustomer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_UncontactedCustomer_customer(ctx, field)
+	case "assignedOn":
+		return ec.fieldContext_UncontactedCustomer_assignedOn(ctx, field)
+	case "daysSinceAssignment":
+		return ec.fieldContext_UncontactedCustomer_daysSinceAssignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UncontactedCustomer", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "username":
@@ -1802,6 +6834,116 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_office(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_VisitDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_VisitDue_customer(ctx, field)
+	case "firstDeliveryOn":
+		return ec.fieldContext_VisitDue_firstDeliveryOn(ctx, field)
+	case "cadence":
+		return ec.fieldContext_VisitDue_cadence(ctx, field)
+	case "lastVisitOn":
+		return ec.fieldContext_VisitDue_lastVisitOn(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_VisitDue_dueOn(ctx, field)
+	case "daysOverdue":
+		return ec.fieldContext_VisitDue_daysOverdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VisitDue", field.Name)
+}
+
+func (ec *executionContext) childFields_VisitPlanExclusion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_VisitPlanExclusion_customer(ctx, field)
+	case "ineffectiveVisits":
+		return ec.fieldContext_VisitPlanExclusion_ineffectiveVisits(ctx, field)
+	case "lastEffectiveOn":
+		return ec.fieldContext_VisitPlanExclusion_lastEffectiveOn(ctx, field)
+	case "firstIneffectiveOn":
+		return ec.fieldContext_VisitPlanExclusion_firstIneffectiveOn(ctx, field)
+	case "lastVisitOn":
+		return ec.fieldContext_VisitPlanExclusion_lastVisitOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VisitPlanExclusion", field.Name)
+}
+
+func (ec *executionContext) childFields_VoidCheque(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "note":
+		return ec.fieldContext_VoidCheque_note(ctx, field)
+	case "customer":
+		return ec.fieldContext_VoidCheque_customer(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_VoidCheque_validUntil(ctx, field)
+	case "daysVoid":
+		return ec.fieldContext_VoidCheque_daysVoid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VoidCheque", field.Name)
+}
+
+func (ec *executionContext) childFields_WriteOffRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WriteOffRequest_id(ctx, field)
+	case "customer":
+		return ec.fieldContext_WriteOffRequest_customer(ctx, field)
+	case "invoiceNumber":
+		return ec.fieldContext_WriteOffRequest_invoiceNumber(ctx, field)
+	case "currency":
+		return ec.fieldContext_WriteOffRequest_currency(ctx, field)
+	case "amount":
+		return ec.fieldContext_WriteOffRequest_amount(ctx, field)
+	case "openBalance":
+		return ec.fieldContext_WriteOffRequest_openBalance(ctx, field)
+	case "reason":
+		return ec.fieldContext_WriteOffRequest_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_WriteOffRequest_status(ctx, field)
+	case "requiredRoles":
+		return ec.fieldContext_WriteOffRequest_requiredRoles(ctx, field)
+	case "awaitingRole":
+		return ec.fieldContext_WriteOffRequest_awaitingRole(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_WriteOffRequest_requestedBy(ctx, field)
+	case "requestedOn":
+		return ec.fieldContext_WriteOffRequest_requestedOn(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_WriteOffRequest_requestedAt(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_WriteOffRequest_decidedBy(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_WriteOffRequest_decidedOn(ctx, field)
+	case "writeOffDate":
+		return ec.fieldContext_WriteOffRequest_writeOffDate(ctx, field)
+	case "steps":
+		return ec.fieldContext_WriteOffRequest_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WriteOffRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_WriteOffRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WriteOffRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WriteOffRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WriteOffRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WriteOffRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WriteOffRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WriteOffRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WriteOffRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WriteOffRequestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

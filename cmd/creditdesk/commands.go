@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"creditdesk/internal/creditdesk"
 	"creditdesk/internal/csvimport"
 	"creditdesk/internal/demo"
@@ -184,12 +186,24 @@ func cmdToken(ctx context.Context, env *environment, args []string) error {
 
 func cmdEvaluate(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags("evaluate")
-	asOf := fs.String("as-of", "", "evaluation date, YYYY-MM-DD (default today)")
+	asOf := fs.String("as-of", "", "evaluation date, YYYY-MM-DD (default today in the policy's time zone)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_ = asOf
-	return fmt.Errorf("evaluate: not available in this build")
+	db, err := env.database(ctx, true)
+	if err != nil {
+		return err
+	}
+	date, err := dateOrToday(ctx, db, *asOf)
+	if err != nil {
+		return err
+	}
+	sum, err := postgres.EvaluateCreditClasses(ctx, db, date)
+	if err != nil {
+		return err
+	}
+	fmt.Println(sum.String())
+	return nil
 }
 
 func cmdEvaluateDealers(ctx context.Context, env *environment, args []string) error {
@@ -198,6 +212,38 @@ func cmdEvaluateDealers(ctx context.Context, env *environment, args []string) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_ = quarter
-	return fmt.Errorf("evaluate-dealers: not available in this build")
+	q, err := creditdesk.ParseQuarter(*quarter)
+	if err != nil {
+		return fmt.Errorf("evaluate-dealers: --quarter %q: %v", *quarter, err)
+	}
+	db, err := env.database(ctx, true)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	sum, err := postgres.EvaluateDealers(ctx, db, q)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("dealer evaluation %d of %s (policy version %d): %d dealers (%d incomplete); A %d, B %d, C %d; %d class changes; took %s\n",
+		sum.EvaluationID, sum.Quarter, sum.PolicyVersion, sum.Dealers, sum.Incomplete,
+		sum.ClassA, sum.ClassB, sum.ClassC, sum.ClassChanges, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// dateOrToday parses s, or returns today in the time zone of the policy in
+// force (DOMAIN.md §10) when s is empty.
+func dateOrToday(ctx context.Context, db bun.IDB, s string) (creditdesk.Date, error) {
+	if s != "" {
+		d, err := creditdesk.ParseDate(s)
+		if err != nil {
+			return d, fmt.Errorf("--as-of %q: %v", s, err)
+		}
+		return d, nil
+	}
+	p, err := postgres.PolicyStore{DB: db}.CurrentPolicy(ctx)
+	if err != nil {
+		return creditdesk.Date{}, err
+	}
+	return creditdesk.Clock(nil).Today(p.Location()), nil
 }

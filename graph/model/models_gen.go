@@ -4,15 +4,75 @@ package model
 
 import (
 	"creditdesk/internal/creditdesk"
-
-	"github.com/shopspring/decimal"
 )
 
-// An allocation of a payment or a note to an invoice.
-type Allocation struct {
-	InvoiceNumber string          `json:"invoiceNumber"`
-	Date          creditdesk.Date `json:"date"`
-	Amount        decimal.Decimal `json:"amount"`
+type CreditClassChangeConnection struct {
+	Edges      []*CreditClassChangeEdge `json:"edges"`
+	PageInfo   *PageInfo                `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type CreditClassChangeEdge struct {
+	Cursor string                        `json:"cursor"`
+	Node   *creditdesk.CreditClassChange `json:"node"`
+}
+
+type CreditClassOverrideConnection struct {
+	Edges      []*CreditClassOverrideEdge `json:"edges"`
+	PageInfo   *PageInfo                  `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+type CreditClassOverrideEdge struct {
+	Cursor string                          `json:"cursor"`
+	Node   *creditdesk.CreditClassOverride `json:"node"`
+}
+
+type CreditClassResultConnection struct {
+	Edges      []*CreditClassResultEdge `json:"edges"`
+	PageInfo   *PageInfo                `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type CreditClassResultEdge struct {
+	Cursor string                        `json:"cursor"`
+	Node   *creditdesk.CreditClassResult `json:"node"`
+}
+
+type CreditInvestigationConnection struct {
+	Edges      []*CreditInvestigationEdge `json:"edges"`
+	PageInfo   *PageInfo                  `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+type CreditInvestigationEdge struct {
+	Cursor string                          `json:"cursor"`
+	Node   *creditdesk.CreditInvestigation `json:"node"`
+}
+
+type CreditLimitRequestConnection struct {
+	Edges      []*CreditLimitRequestEdge `json:"edges"`
+	PageInfo   *PageInfo                 `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+type CreditLimitRequestEdge struct {
+	Cursor string                         `json:"cursor"`
+	Node   *creditdesk.CreditLimitRequest `json:"node"`
+}
+
+type CreditPositionConnection struct {
+	Edges    []*CreditPositionEdge `json:"edges"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+	// The size of the whole filtered list.
+	TotalCount    int             `json:"totalCount"`
+	AsOf          creditdesk.Date `json:"asOf"`
+	PolicyVersion int             `json:"policyVersion"`
+}
+
+type CreditPositionEdge struct {
+	Cursor string                     `json:"cursor"`
+	Node   *creditdesk.CreditPosition `json:"node"`
 }
 
 type CustomerConnection struct {
@@ -82,6 +142,11 @@ type PaymentEdge struct {
 	Node   *creditdesk.Payment `json:"node"`
 }
 
+type PolicySettingInput struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 type Query struct {
 }
 
@@ -94,4 +159,15 @@ type SalesLineConnection struct {
 type SalesLineEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *creditdesk.SalesLine `json:"node"`
+}
+
+type WriteOffRequestConnection struct {
+	Edges      []*WriteOffRequestEdge `json:"edges"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type WriteOffRequestEdge struct {
+	Cursor string                      `json:"cursor"`
+	Node   *creditdesk.WriteOffRequest `json:"node"`
 }

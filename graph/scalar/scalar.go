@@ -69,7 +69,9 @@ func MarshalDecimal(d decimal.Decimal) graphql.Marshaler {
 func UnmarshalDecimal(v any) (decimal.Decimal, error) { return ParseDecimal(v) }
 
 // MarshalMoney writes money with 2 places.
-func MarshalMoney(m creditdesk.Money) graphql.Marshaler { return fixed(m.Decimal, creditdesk.MoneyScale) }
+func MarshalMoney(m creditdesk.Money) graphql.Marshaler {
+	return fixed(m.Decimal, creditdesk.MoneyScale)
+}
 
 // UnmarshalMoney reads money; see ParseDecimal.
 func UnmarshalMoney(v any) (creditdesk.Money, error) {
@@ -78,7 +80,9 @@ func UnmarshalMoney(v any) (creditdesk.Money, error) {
 }
 
 // MarshalRatio writes a ratio with 6 places.
-func MarshalRatio(r creditdesk.Ratio) graphql.Marshaler { return fixed(r.Decimal, creditdesk.RatioScale) }
+func MarshalRatio(r creditdesk.Ratio) graphql.Marshaler {
+	return fixed(r.Decimal, creditdesk.RatioScale)
+}
 
 // UnmarshalRatio reads a ratio; see ParseDecimal.
 func UnmarshalRatio(v any) (creditdesk.Ratio, error) {
@@ -87,7 +91,9 @@ func UnmarshalRatio(v any) (creditdesk.Ratio, error) {
 }
 
 // MarshalScore writes a score or points with 2 places.
-func MarshalScore(s creditdesk.Score) graphql.Marshaler { return fixed(s.Decimal, creditdesk.ScoreScale) }
+func MarshalScore(s creditdesk.Score) graphql.Marshaler {
+	return fixed(s.Decimal, creditdesk.ScoreScale)
+}
 
 // UnmarshalScore reads a score; see ParseDecimal.
 func UnmarshalScore(v any) (creditdesk.Score, error) {
@@ -185,4 +191,3 @@ func UnmarshalQuarter(v any) (creditdesk.Quarter, error) {
 	}
 	return q, nil
 }
-

@@ -2,6 +2,9 @@ package creditdesk
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -250,4 +253,101 @@ type CustomerService interface {
 	// UpdateCustomer changes archive fields and records each change in the
 	// history. EINVALID without a reason, ENOTFOUND for an unknown code.
 	UpdateCustomer(ctx context.Context, code string, upd CustomerUpdate) (*Customer, error)
+}
+
+// NewPage builds the page a client asked for with Relay's first/after: first
+// defaults to DefaultPageSize when absent; an explicit first below 1 or above
+// MaxPageSize is EINVALID (API.md), so a client never silently gets a page
+// size it did not ask for.
+func NewPage(first *int, after *string) (Page, error) {
+	p := Page{First: DefaultPageSize, After: after}
+	if first != nil {
+		if *first < 1 || *first > MaxPageSize {
+			return Page{}, FieldError("first", fmt.Sprint(*first), "must be between 1 and %d", MaxPageSize)
+		}
+		p.First = *first
+	}
+	return p, nil
+}
+
+// AccountList names one of the lists of a customer's account page.
+type AccountList string
+
+// The lists of the account page.
+const (
+	ListContacts AccountList = "CONTACTS"
+	ListHistory  AccountList = "HISTORY"
+	ListInvoices AccountList = "INVOICES"
+	ListPayments AccountList = "PAYMENTS"
+	ListNotes    AccountList = "NOTES"
+	ListSales    AccountList = "SALES"
+)
+
+// AccountListQuery asks for one page of one list of one customer: its
+// contacts (not paged), archive history, invoices, payments, notes or sales
+// lines. It is a comparable value so that it can key a per-request
+// dataloader: two fields asking for the same page share one answer, and the
+// arguments (first, after, asOf, …) are part of the key.
+type AccountListQuery struct {
+	List       AccountList
+	CustomerID int64
+	// First is the page size; After the opaque cursor of the last item of
+	// the previous page ("" for the first page).
+	First int
+	After string
+	// Invoices: open balances as of AsOf (never zero: the caller resolves
+	// "today"), and only invoices open on AsOf when OpenOnly.
+	AsOf     Date
+	OpenOnly bool
+	// Notes: only these statuses, comma-separated and sorted ("" = all).
+	Statuses string
+	// Sales: ship dates in [From, To]; a zero bound is open.
+	From, To Date
+}
+
+// NoteStatusSet writes a set of note statuses the way AccountListQuery keys
+// it: sorted, without duplicates, comma-separated.
+func NoteStatusSet(statuses []NoteStatus) string {
+	s := make([]string, 0, len(statuses))
+	for _, st := range statuses {
+		s = append(s, string(st))
+	}
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), ",")
+}
+
+// AccountListPage is one page of an account list: the items of the list the
+// query named (the other slices are nil), their cursors, and the size of the
+// whole list before paging.
+type AccountListPage struct {
+	TotalCount  int
+	HasNextPage bool
+	Cursors     []string
+	Contacts    []*Contact
+	History     []*HistoryEntry
+	Invoices    []*Invoice
+	Payments    []*Payment
+	Notes       []*Note
+	Sales       []*SalesLine
+}
+
+// RelatedRecords holds the records a batch read along with what it was asked
+// for (the users of the history and their offices, the products and invoice
+// numbers of sales lines, the allocations of payments and notes), so the
+// other dataloaders can serve them without another statement.
+type RelatedRecords struct {
+	Users              []*User
+	Offices            []*Office
+	Products           []*Product
+	InvoiceNumbers     map[int64]string
+	PaymentAllocations map[int64][]*Allocation
+	NoteAllocations    map[int64][]*Allocation
+}
+
+// MayReadContacts reports whether a role may read customers' contacts,
+// class-1 information (DOMAIN.md §8): finance sees receivables but no class-1
+// data, and an analyst sees aggregates only. A rep or a manager reads those
+// of the customers in its scope; the scope itself is CustomerFilter's job.
+func MayReadContacts(r Role) bool {
+	return r != RoleFinance && r != RoleAnalyst
 }

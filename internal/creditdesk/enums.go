@@ -180,11 +180,12 @@ var NoteStatuses = []NoteStatus{NoteHeld, NotePresented, NoteHonored, NoteDishon
 // dishonoured); a note is unsettled until then.
 func (s NoteStatus) Final() bool { return s == NoteHonored || s == NoteDishonored }
 
-// CanMoveTo reports whether a note in status s may move to next.
+// CanMoveTo reports whether a note in status s may move to next: a note is
+// presented before it is honoured or dishonoured.
 func (s NoteStatus) CanMoveTo(next NoteStatus) bool {
 	switch s {
 	case NoteHeld:
-		return next == NotePresented || next == NoteHonored || next == NoteDishonored
+		return next == NotePresented
 	case NotePresented:
 		return next == NoteHonored || next == NoteDishonored
 	}

@@ -64,11 +64,34 @@ type Settlement struct {
 	ID         int64
 	InvoiceID  int64
 	CustomerID int64
-	Kind       string
+	Kind       SettlementKind
 	Date       Date
 	Amount     Money
 	PaymentID  *int64
 	NoteID     *int64
+}
+
+// SettlementKind is what moved an invoice's open balance.
+type SettlementKind string
+
+// Settlement kinds: the ledger rows of DOMAIN.md §2.
+const (
+	SettlePayment      SettlementKind = "PAYMENT"       // a payment's allocation
+	SettleNote         SettlementKind = "NOTE"          // a note's allocation, from its received date
+	SettleNoteReversal SettlementKind = "NOTE_REVERSAL" // a dishonour undoing a note allocation
+	SettleWriteOff     SettlementKind = "WRITE_OFF"     // 呆账核销
+)
+
+// Allocation is a ledger row of one payment or note as its owner shows it:
+// the invoice it settles, when, and how much in the invoice's currency. A
+// dishonoured note shows its reversals too, with negative amounts.
+type Allocation struct {
+	ID            int64
+	InvoiceID     int64
+	InvoiceNumber string
+	Kind          SettlementKind
+	Date          Date
+	Amount        Money
 }
 
 // Note is a note receivable (应收票据).

@@ -1,6 +1,10 @@
 package creditdesk
 
-import "github.com/shopspring/decimal"
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
 
 // The output types below are exact decimals that know the scale they are shown
 // with (DOMAIN.md §0). Values are carried unrounded; the scale is applied once,
@@ -76,4 +80,34 @@ func RatioOf(num, den decimal.Decimal) *Ratio {
 // once (DOMAIN.md §0).
 func BaseValue(amount, rate decimal.Decimal) decimal.Decimal {
 	return amount.Mul(rate).Round(2)
+}
+
+// Format prints the output types at their scale with %s and %v, so messages
+// show "400.00", not the embedded decimal's "400".
+func (m Money) Format(f fmt.State, verb rune) { formatScaled(f, verb, m.Decimal, MoneyScale) }
+
+// Format prints the ratio at its scale; see Money.Format.
+func (r Ratio) Format(f fmt.State, verb rune) { formatScaled(f, verb, r.Decimal, RatioScale) }
+
+// Format prints the score at its scale; see Money.Format.
+func (s Score) Format(f fmt.State, verb rune) { formatScaled(f, verb, s.Decimal, ScoreScale) }
+
+// Format prints the rate at its scale; see Money.Format.
+func (r Rate) Format(f fmt.State, verb rune) { formatScaled(f, verb, r.Decimal, RateScale) }
+
+// Format prints the quantity at its scale; see Money.Format.
+func (q Quantity) Format(f fmt.State, verb rune) { formatScaled(f, verb, q.Decimal, QuantityScale) }
+
+// Format prints the price at its scale; see Money.Format.
+func (p UnitPrice) Format(f fmt.State, verb rune) { formatScaled(f, verb, p.Decimal, UnitPriceScale) }
+
+func formatScaled(f fmt.State, verb rune, d decimal.Decimal, scale int32) {
+	switch verb {
+	case 's', 'v':
+		fmt.Fprint(f, d.StringFixed(scale))
+	case 'q':
+		fmt.Fprintf(f, "%q", d.StringFixed(scale))
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), d)
+	}
 }

@@ -1,0 +1,219 @@
+package graph_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// seedArchive adds offices BJ and SH, reps and seven customers whose names
+// order differently from their codes.
+func (a *accountAPI) seedArchive() {
+	a.t.Helper()
+	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处'), ('SH', '上海办事处');
+		INSERT INTO users (username, name, role, office_id) VALUES
+			('rep1', '业务员1', 'SALES_REP', (SELECT id FROM offices WHERE code = 'BJ')),
+			('mgr', '经理', 'MANAGER', (SELECT id FROM offices WHERE code = 'BJ'));
+		INSERT INTO customers (code, name, industry, office_id, rep_id, status) VALUES
+			('A1', 'Golf',    'OTHER',        (SELECT id FROM offices WHERE code = 'BJ'), (SELECT id FROM users WHERE username = 'rep1'), 'ACTIVE'),
+			('A2', 'Alpha',   'REGIONAL_DIY', (SELECT id FROM offices WHERE code = 'SH'), NULL, 'ACTIVE'),
+			('A3', 'Foxtrot', 'OTHER',        (SELECT id FROM offices WHERE code = 'BJ'), NULL, 'SUSPENDED'),
+			('A4', 'Bravo',   'REGIONAL_DIY', (SELECT id FROM offices WHERE code = 'BJ'), (SELECT id FROM users WHERE username = 'rep1'), 'ACTIVE'),
+			('A5', 'Echo',    'OTHER',        (SELECT id FROM offices WHERE code = 'SH'), NULL, 'ACTIVE'),
+			('A6', 'Charlie', 'OTHER',        (SELECT id FROM offices WHERE code = 'BJ'), NULL, 'ACTIVE'),
+			('A7', 'Delta',   'OTHER',        (SELECT id FROM offices WHERE code = 'BJ'), NULL, 'ACTIVE')`)
+}
+
+type customerPage struct {
+	Customers struct {
+		TotalCount int
+		PageInfo   struct {
+			HasNextPage     bool
+			HasPreviousPage bool
+			EndCursor       *string
+		}
+		Edges []struct {
+			Cursor string
+			Node   struct{ Code string }
+		}
+	}
+}
+
+const customersQuery = `query($filter: CustomerFilter, $order: CustomerOrder, $first: Int, $after: String) {
+  customers(filter: $filter, orderBy: $order, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { code } } } }`
+
+func TestCustomersConnection(t *testing.T) {
+	a := newAccountAPI(t)
+	a.seedArchive()
+
+	// By name descending, 3 a page: Golf, Foxtrot, Echo | Delta, Charlie,
+	// Bravo | Alpha | (empty).
+	want := []string{"A1", "A3", "A5", "A7", "A6", "A4", "A2"}
+	var got []string
+	var after any
+	for page := 1; ; page++ {
+		var p customerPage
+		a.data(customersQuery, map[string]any{"order": map[string]any{"field": "NAME", "direction": "DESC"},
+			"first": 3, "after": after}, &p)
+		c := p.Customers
+		if c.TotalCount != 7 {
+			t.Errorf("page %d: totalCount %d, want 7", page, c.TotalCount)
+		}
+		if c.PageInfo.HasPreviousPage != (page > 1) {
+			t.Errorf("page %d: hasPreviousPage %v", page, c.PageInfo.HasPreviousPage)
+		}
+		for _, e := range c.Edges {
+			got = append(got, e.Node.Code)
+		}
+		if page == 4 {
+			if len(c.Edges) != 0 || c.PageInfo.HasNextPage || c.PageInfo.EndCursor != nil {
+				t.Errorf("page after the last: %d edges", len(c.Edges))
+			}
+			break
+		}
+		if c.PageInfo.HasNextPage != (page < 3) {
+			t.Errorf("page %d: hasNextPage %v", page, c.PageInfo.HasNextPage)
+		}
+		after = *c.PageInfo.EndCursor
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("name descending: %v, want %v", got, want)
+	}
+
+	t.Run("filters", func(t *testing.T) {
+		for _, tc := range []struct {
+			filter map[string]any
+			want   []string
+		}{
+			{map[string]any{"officeCodes": []string{"SH"}}, []string{"A2", "A5"}},
+			{map[string]any{"repUsernames": []string{"rep1"}, "industries": []string{"REGIONAL_DIY"}}, []string{"A4"}},
+			{map[string]any{"statuses": []string{"SUSPENDED"}}, []string{"A3"}},
+			{map[string]any{"search": "lph"}, []string{"A2"}},
+			{map[string]any{"codes": []string{"A6", "A7"}}, []string{"A6", "A7"}},
+		} {
+			var p customerPage
+			a.data(customersQuery, map[string]any{"filter": tc.filter}, &p)
+			var codes []string
+			for _, e := range p.Customers.Edges {
+				codes = append(codes, e.Node.Code)
+			}
+			if !slices.Equal(codes, tc.want) || p.Customers.TotalCount != len(tc.want) {
+				t.Errorf("filter %v: %v (total %d), want %v", tc.filter, codes, p.Customers.TotalCount, tc.want)
+			}
+		}
+	})
+	t.Run("bad page sizes and cursors", func(t *testing.T) {
+		for _, vars := range []map[string]any{{"first": 0}, {"first": 1001}, {"first": -1}, {"after": "not-a-cursor"}} {
+			resp := a.post(customersQuery, vars, nil)
+			if codes := resp.errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
+				t.Errorf("%v: error codes %v, want [BAD_USER_INPUT]", vars, codes)
+			}
+		}
+		var p customerPage
+		a.data(customersQuery, map[string]any{"first": 1000}, &p)
+		if len(p.Customers.Edges) != 7 {
+			t.Errorf("first 1000: %d edges", len(p.Customers.Edges))
+		}
+	})
+	t.Run("an unknown customer is null", func(t *testing.T) {
+		var out struct{ Customer *struct{ Code string } }
+		a.data(`{ customer(code: "NOPE") { code } }`, nil, &out)
+		if out.Customer != nil {
+			t.Errorf("customer(NOPE) = %+v, want null", out.Customer)
+		}
+	})
+}
+
+func TestCustomerMutations(t *testing.T) {
+	a := newAccountAPI(t)
+	a.seedArchive()
+
+	const create = `mutation($in: NewCustomer!) { createCustomer(input: $in) {
+		code name status office { code } rep { username } registeredCapital guarantees contacts { name email } } }`
+	in := map[string]any{"code": "K9", "name": "天津滨海电器", "industry": "REGIONAL_ELECTRICAL", "officeCode": "BJ",
+		"repUsername": "rep1", "registeredCapital": "1500000", "guarantees": []string{"CONTRACT"},
+		"contacts": []map[string]any{{"name": "赵经理", "email": "zhao@example.com"}}}
+	var out struct {
+		CreateCustomer struct {
+			Code, Name, Status, RegisteredCapital string
+			Office                                struct{ Code string }
+			Rep                                   struct{ Username string }
+			Contacts                              []struct{ Name string }
+		}
+	}
+	a.data(create, map[string]any{"in": in}, &out)
+	if c := out.CreateCustomer; c.Code != "K9" || c.Status != "ACTIVE" || c.Office.Code != "BJ" || c.Rep.Username != "rep1" ||
+		c.RegisteredCapital != "1500000.00" || len(c.Contacts) != 1 {
+		t.Errorf("created %+v", c)
+	}
+	if codes := a.post(create, map[string]any{"in": in}, nil).errorCodes(); !slices.Equal(codes, []string{"CONFLICT"}) {
+		t.Errorf("duplicate code: %v, want [CONFLICT]", codes)
+	}
+
+	const update = `mutation($code: String!, $in: CustomerUpdate!) { updateCustomer(code: $code, input: $in) {
+		name office { code } history(first: 10) { totalCount edges { node {
+			field oldValue newValue reason changedBy { username } approvedBy { username } } } } } }`
+	var upd struct {
+		UpdateCustomer struct {
+			Name    string
+			Office  struct{ Code string }
+			History struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct {
+						Field, Reason      string
+						OldValue, NewValue *string
+						ChangedBy          struct{ Username string }
+						ApprovedBy         *struct{ Username string }
+					}
+				}
+			}
+		}
+	}
+	a.data(update, map[string]any{"code": "K9", "in": map[string]any{"name": "天津滨海电器股份", "officeCode": "SH",
+		"industry": "REGIONAL_ELECTRICAL", "reason": "改制", "approvedBy": "mgr"}}, &upd)
+	u := upd.UpdateCustomer
+	if u.Name != "天津滨海电器股份" || u.Office.Code != "SH" || u.History.TotalCount != 3 {
+		t.Fatalf("updated %+v", u)
+	}
+	// Newest first; the unchanged industry wrote nothing.
+	var lines []string
+	for _, e := range u.History.Edges {
+		n := e.Node
+		s := n.Field + ": " + orNone(n.OldValue) + " → " + orNone(n.NewValue) + " (" + n.Reason + ", " + n.ChangedBy.Username
+		if n.ApprovedBy != nil {
+			s += ", " + n.ApprovedBy.Username
+		}
+		lines = append(lines, s+")")
+	}
+	wantLines := []string{
+		"officeCode: BJ → SH (改制, admin, mgr)",
+		"name: 天津滨海电器 → 天津滨海电器股份 (改制, admin, mgr)",
+		"created: ∅ → K9 (customer created, admin)",
+	}
+	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
+		t.Errorf("history:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
+	}
+
+	for name, vars := range map[string]map[string]any{
+		"blank reason":  {"code": "K9", "in": map[string]any{"name": "x", "reason": " "}},
+		"no reason":     {"code": "K9", "in": map[string]any{"name": "x"}},
+		"unknown field": {"code": "K9", "in": map[string]any{"creditLimit": "1", "reason": "r"}},
+	} {
+		if codes := a.post(update, vars, nil).errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
+			t.Errorf("%s: %v, want [BAD_USER_INPUT]", name, codes)
+		}
+	}
+	if codes := a.post(update, map[string]any{"code": "NOPE", "in": map[string]any{"name": "x", "reason": "r"}}, nil).
+		errorCodes(); !slices.Equal(codes, []string{"NOT_FOUND"}) {
+		t.Errorf("unknown code: %v, want [NOT_FOUND]", codes)
+	}
+}
+
+func orNone(s *string) string {
+	if s == nil {
+		return "∅"
+	}
+	return *s
+}

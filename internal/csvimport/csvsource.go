@@ -1,0 +1,147 @@
+package csvimport
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// csvSource reads one import file and feeds its rows to pgx's CopyFrom
+// lazily: a million-line file is never held in memory, and parsing in this
+// goroutine overlaps with the server's COPY work on the other core.
+type csvSource struct {
+	file    string
+	r       *csv.Reader
+	columns []string // staged columns in COPY order, after "line"
+	index   []int    // index[i]: field of the record holding columns[i]
+	width   int      // fields per record (the header's)
+	values  []any
+	rows    int64
+	err     error
+}
+
+// newCSVSource reads the header of r and matches it against the file's
+// columns: any order, optional columns may be absent, an unknown,
+// duplicated or unnamed column or a missing required one is an error.
+func newCSVSource(file string, r io.Reader, cols []column) (*csvSource, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	// A UTF-8 byte-order mark is accepted (spreadsheets write one).
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &LineError{File: file, Problem: "the file is empty: a header row is required"}
+	}
+	if err != nil {
+		return nil, parseError(file, err, nil, 0)
+	}
+	header = append([]string(nil), header...) // the reader reuses its record
+	known := make(map[string]column, len(cols))
+	for _, c := range cols {
+		known[c.name] = c
+	}
+	seen := make(map[string]bool, len(header))
+	src := &csvSource{file: file, r: cr, width: len(header)}
+	for i, h := range header {
+		switch {
+		case h == "":
+			return nil, &LineError{File: file, Line: 1, Problem: fmt.Sprintf("column %d of the header has no name", i+1)}
+		case seen[h]:
+			return nil, &LineError{File: file, Line: 1, Column: h, Value: h, Problem: "the column appears twice in the header"}
+		}
+		seen[h] = true
+		if _, ok := known[h]; !ok {
+			return nil, &LineError{File: file, Line: 1, Column: h, Value: h,
+				Problem: "unknown column (the columns of " + file + " are " + columnList(cols) + ")"}
+		}
+		src.columns = append(src.columns, h)
+		src.index = append(src.index, i)
+	}
+	for _, c := range cols {
+		if c.required && !seen[c.name] {
+			return nil, &LineError{File: file, Line: 1, Column: c.name, Problem: "required column is missing from the header"}
+		}
+	}
+	src.values = make([]any, len(src.columns)+1)
+	return src, nil
+}
+
+// columnList names the columns of a file, optional ones in brackets as in
+// API.md.
+func columnList(cols []column) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+		if !c.required {
+			names[i] = "[" + c.name + "]"
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// Next implements pgx.CopyFromSource.
+func (s *csvSource) Next() bool {
+	if s.err != nil {
+		return false
+	}
+	rec, err := s.r.Read()
+	if err == io.EOF {
+		return false
+	}
+	line, _ := s.r.FieldPos(0)
+	if err != nil {
+		s.err = parseError(s.file, err, rec, s.width)
+		return false
+	}
+	s.values[0] = int64(line)
+	for i, j := range s.index {
+		v := rec[j]
+		if v == "" {
+			// An empty cell is the same as an absent optional column.
+			s.values[i+1] = nil
+			continue
+		}
+		// COPY would reject these with a message naming neither the line
+		// nor the column.
+		if !utf8.ValidString(v) {
+			s.err = &LineError{File: s.file, Line: line, Column: s.columns[i], Value: strings.ToValidUTF8(v, "\uFFFD"), Problem: "the value is not valid UTF-8"}
+			return false
+		}
+		if strings.IndexByte(v, 0) >= 0 {
+			s.err = &LineError{File: s.file, Line: line, Column: s.columns[i], Problem: "the value contains a NUL character"}
+			return false
+		}
+		s.values[i+1] = v
+	}
+	s.rows++
+	return true
+}
+
+// Values implements pgx.CopyFromSource.
+func (s *csvSource) Values() ([]any, error) { return s.values, nil }
+
+// Err implements pgx.CopyFromSource.
+func (s *csvSource) Err() error { return s.err }
+
+// parseError turns encoding/csv's errors into a LineError naming the line
+// where the bad record starts.
+func parseError(file string, err error, rec []string, width int) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return &LineError{File: file, Problem: "cannot read the file: " + err.Error()}
+	}
+	line := pe.StartLine
+	if errors.Is(pe.Err, csv.ErrFieldCount) {
+		return &LineError{File: file, Line: line,
+			Problem: fmt.Sprintf("the row has %d fields, the header has %d", len(rec), width)}
+	}
+	return &LineError{File: file, Line: line, Problem: "malformed CSV: " + pe.Err.Error()}
+}

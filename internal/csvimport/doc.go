@@ -1,0 +1,21 @@
+// Package csvimport loads the CSV files of the import format (API.md "CSV
+// import format") into the database: `creditdesk import --dir DIR`.
+//
+// A whole directory is one transaction, all or nothing. Each file is parsed
+// in Go with encoding/csv and streamed with COPY (binary, through the raw pgx
+// connection of that transaction) into a temporary TEXT staging table that
+// keeps each row's line number. Everything else happens set-based in SQL:
+// one query per file finds the first row, in line order, whose values are
+// malformed (dates, decimals, enums, currencies); a second finds the first
+// row that breaks a rule between rows or tables (unknown codes, duplicates,
+// keys already in the database, the ledger rules of DOMAIN.md §2 and §9);
+// then one INSERT … SELECT per table casts the staged text into the real
+// tables. A bad row stops the load with `file:line: column: what is wrong`
+// (a *LineError) and nothing is written.
+//
+// The receivables ledger (table settlements) is posted after the last
+// ledger file: explicit payment allocations, note allocations, the reversals
+// of dishonoured notes and write-offs are first checked together against
+// every invoice's running open balance, then written; payments without an
+// explicit allocation are finally allocated first-in, first-out (fifo.go).
+package csvimport

@@ -1,0 +1,528 @@
+package csvimport
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+)
+
+// Options says what to import and how to report it.
+type Options struct {
+	// Dir holds the CSV files; files that are absent are skipped.
+	Dir string
+	// ImportedBy is the username recorded on the batch and as the author of
+	// what the import creates; default "admin".
+	ImportedBy string
+	// Progress, when set, is called once per file after it is loaded.
+	Progress func(p FileProgress)
+}
+
+// ImportDir loads every CSV file of API.md found in opts.Dir into db in ONE
+// transaction: policy.csv first, then the others in API.md's order. Any
+// error rolls everything back and leaves the database unchanged; a bad
+// value, row or file is a *LineError (`file:line: column: what is wrong`).
+// Imports are serialised with a transaction-scoped advisory lock, so two
+// imports never race for the same codes or the same open balances.
+func ImportDir(ctx context.Context, db *bun.DB, opts Options) (Result, error) {
+	if opts.ImportedBy == "" {
+		opts.ImportedBy = "admin"
+	}
+	present, err := presentFiles(opts.Dir)
+	if err != nil {
+		return Result{}, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("import: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return Result{}, fmt.Errorf("import: %w", err)
+	}
+	var res Result
+	// COPY needs pgx's own connection; taking it from the connection that
+	// holds the transaction puts the COPYs and every statement below in it.
+	err = conn.Raw(func(dc any) error {
+		im := &importer{ctx: ctx, conn: dc.(*stdlib.Conn).Conn(), opts: opts, present: present}
+		var err error
+		res, err = im.run()
+		return err
+	})
+	if err != nil {
+		_ = tx.Rollback()
+		return Result{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Result{}, fmt.Errorf("import: commit: %w", err)
+	}
+	return res, nil
+}
+
+// presentFiles lists which import files exist in dir.
+func presentFiles(dir string) (map[string]bool, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("import: %s is not a directory", dir)
+	}
+	present := map[string]bool{}
+	var names []string
+	for _, f := range fileSpecs {
+		names = append(names, f.name)
+		st, err := os.Stat(filepath.Join(dir, f.name))
+		if err == nil && st.Mode().IsRegular() {
+			present[f.name] = true
+		} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+	}
+	if len(present) == 0 {
+		return nil, fmt.Errorf("import: %s holds none of the import files (%s)", dir, strings.Join(names, ", "))
+	}
+	return present, nil
+}
+
+// fileSpec describes one import file: its columns, the rules between its
+// rows and the database beyond the shape of each value, and how its
+// validated rows reach the real tables.
+type fileSpec struct {
+	name    string
+	columns []column
+	// rules returns phase 2 of the validation: a FROM clause that exposes
+	// the staged row as s (with whatever it joins), and the checks over it.
+	rules func(im *importer) (from string, checks []check)
+	// load moves the validated staged rows into the real tables.
+	load func(im *importer) error
+	// ledger files are posted to the receivables ledger together, after
+	// writeoffs.csv's place in the order (ledger.go).
+	ledger bool
+}
+
+// stage is the name of the file's temporary staging table.
+func (f *fileSpec) stage() string { return "stage_" + strings.TrimSuffix(f.name, ".csv") }
+
+// importer carries the state of one ImportDir call; all of it runs on one
+// connection inside one transaction.
+type importer struct {
+	ctx     context.Context
+	conn    *pgx.Conn
+	opts    Options
+	present map[string]bool
+	staged  map[string]bool   // files whose staging table exists
+	sums    map[string]string // sha256 → file, for this batch
+	batch   int64
+	user    int64
+	// From the latest policy version, read after policy.csv is loaded.
+	base      string // base currency
+	termsDays int    // payment_terms_days
+	today     string // the import date in the policy's time zone
+}
+
+func (im *importer) mark(what string) {
+	if os.Getenv("CSVIMPORT_TRACE") != "" {
+		if tracePID == 0 {
+			_ = im.conn.QueryRow(im.ctx, "SELECT pg_backend_pid()").Scan(&tracePID)
+		}
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", tracePID))
+		f := strings.Fields(string(b))
+		var u, sy int64
+		if len(f) > 15 {
+			fmt.Sscan(f[13], &u)
+			fmt.Sscan(f[14], &sy)
+		}
+		cpu := time.Duration(u+sy) * 10 * time.Millisecond
+		fmt.Fprintf(os.Stderr, "TRACE %-10s wall %8v backend cpu %8v\n", what, time.Since(traceStart).Round(time.Millisecond), cpu-traceCPU)
+		traceStart = time.Now()
+		traceCPU = cpu
+	}
+}
+
+var (
+	traceStart = time.Now()
+	traceCPU   time.Duration
+	tracePID   int
+)
+
+func (im *importer) exec(sql string, args ...any) error {
+	_, err := im.conn.Exec(im.ctx, sql, args...)
+	return err
+}
+
+func (im *importer) run() (Result, error) {
+	im.staged = map[string]bool{}
+	im.sums = map[string]string{}
+	// Bulk statements below sort and hash whole files; the default 4MB
+	// would spill them to disk.
+	if err := im.exec("SET LOCAL work_mem = '256MB'"); err != nil {
+		return Result{}, err
+	}
+	// One import at a time: the checks below read the tables they are
+	// about to fill (codes that already exist, open balances).
+	if err := im.exec("SELECT pg_advisory_xact_lock(hashtext('creditdesk.csvimport'))"); err != nil {
+		return Result{}, err
+	}
+	err := im.conn.QueryRow(im.ctx, "SELECT id FROM users WHERE username = $1", im.opts.ImportedBy).Scan(&im.user)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Result{}, fmt.Errorf("import: the importing user %q does not exist", im.opts.ImportedBy)
+	} else if err != nil {
+		return Result{}, err
+	}
+	source, err := filepath.Abs(im.opts.Dir)
+	if err != nil {
+		source = im.opts.Dir
+	}
+	if err := im.conn.QueryRow(im.ctx, "INSERT INTO import_batches (source, imported_by) VALUES ($1, $2) RETURNING id",
+		source, im.user).Scan(&im.batch); err != nil {
+		return Result{}, err
+	}
+	res := Result{BatchID: im.batch}
+	emit := func(p FileProgress) {
+		res.Files = append(res.Files, p)
+		if im.opts.Progress != nil {
+			im.opts.Progress(p)
+		}
+	}
+	// The ledger files' progress is held back so the last one present can
+	// carry the time of posting the ledger, which needs all of them.
+	var held *FileProgress
+	for _, spec := range fileSpecs {
+		if spec.name == "offices.csv" {
+			// Defaults of every later file come from the policy, which
+			// policy.csv (loaded just before) may have changed.
+			if err := im.readPolicy(); err != nil {
+				return Result{}, err
+			}
+		}
+		if im.present[spec.name] {
+			p, err := im.importFile(spec)
+			if err != nil {
+				return Result{}, err
+			}
+			if spec.ledger {
+				if held != nil {
+					emit(*held)
+				}
+				held = &p
+			} else {
+				emit(p)
+			}
+		}
+		if spec.name == "writeoffs.csv" && held != nil {
+			start := time.Now()
+			if err := im.postLedger(); err != nil {
+				return Result{}, err
+			}
+			held.Elapsed += time.Since(start)
+			emit(*held)
+			held = nil
+		}
+	}
+	return res, nil
+}
+
+// importFile stages, validates and loads one file.
+func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
+	start := time.Now()
+	f, err := os.Open(filepath.Join(im.opts.Dir, spec.name))
+	if err != nil {
+		return FileProgress{}, &LineError{File: spec.name, Problem: "cannot open the file: " + err.Error()}
+	}
+	defer f.Close()
+	hash := sha256.New()
+	src, err := newCSVSource(spec.name, io.TeeReader(f, hash), spec.columns)
+	if err != nil {
+		return FileProgress{}, err
+	}
+	cols := make([]string, len(spec.columns))
+	for i, c := range spec.columns {
+		cols[i] = c.name + " text"
+	}
+	// Absent optional columns are staged too, all NULL, so the SQL below
+	// never has to know which columns a file had.
+	if err := im.exec(fmt.Sprintf("CREATE TEMP TABLE %s (line bigint NOT NULL, %s) ON COMMIT DROP",
+		spec.stage(), strings.Join(cols, ", "))); err != nil {
+		return FileProgress{}, err
+	}
+	im.staged[spec.name] = true
+	if _, err := im.conn.CopyFrom(im.ctx, pgx.Identifier{spec.stage()}, append([]string{"line"}, src.columns...), src); err != nil {
+		if src.err != nil {
+			return FileProgress{}, src.err
+		}
+		return FileProgress{}, fmt.Errorf("%s: copy: %w", spec.name, err)
+	}
+	im.mark("copy")
+	// The reader stops at the end of the CSV data; hash any trailing bytes.
+	if _, err := io.Copy(hash, f); err != nil {
+		return FileProgress{}, &LineError{File: spec.name, Problem: "cannot read the file: " + err.Error()}
+	}
+	sum := hex.EncodeToString(hash.Sum(nil))
+	if err := im.refuseIdentical(spec.name, sum); err != nil {
+		return FileProgress{}, err
+	}
+	// Staging tables have no statistics until analysed; the joins below
+	// need them to pick hash joins over million-row files.
+	if err := im.exec("ANALYZE " + spec.stage()); err != nil {
+		return FileProgress{}, err
+	}
+	im.mark("analyze")
+	if err := im.validate(spec); err != nil {
+		return FileProgress{}, err
+	}
+	im.mark("validate")
+	if spec.load != nil {
+		if err := spec.load(im); err != nil {
+			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
+		}
+	}
+	im.mark("load")
+	if err := im.exec("INSERT INTO import_files (batch_id, file_name, sha256, rows) VALUES ($1, $2, $3, $4)",
+		im.batch, spec.name, sum, src.rows); err != nil {
+		return FileProgress{}, err
+	}
+	return FileProgress{File: spec.name, Rows: src.rows, Elapsed: time.Since(start)}, nil
+}
+
+// refuseIdentical refuses a file whose bytes were imported before (API.md:
+// each import records a checksum per file).
+func (im *importer) refuseIdentical(file, sum string) error {
+	if other, ok := im.sums[sum]; ok {
+		return &LineError{File: file, Problem: "identical to " + other + " in this import"}
+	}
+	im.sums[sum] = file
+	var batch int64
+	var name string
+	err := im.conn.QueryRow(im.ctx, "SELECT batch_id, file_name FROM import_files WHERE sha256 = $1", sum).Scan(&batch, &name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if name == file {
+		return &LineError{File: file, Problem: fmt.Sprintf("identical to the file imported in batch %d", batch)}
+	}
+	return &LineError{File: file, Problem: fmt.Sprintf("identical to %s imported in batch %d", name, batch)}
+}
+
+// validate finds the first bad row of a staged file, in line order.
+//
+// Phase 1 checks the shape of every value. If it finds a bad row at line L,
+// the rows from L on are dropped from the staging table (the import fails
+// anyway) and phase 2, the rules that cast values and join other tables,
+// runs over the rows before L only: so phase 2 never casts a malformed
+// value, and a rule broken before line L is still reported first.
+func (im *importer) validate(spec *fileSpec) error {
+	stage := spec.stage()
+	checks, err := im.shapeChecks(spec, true)
+	if err != nil {
+		return err
+	}
+	// The optimistic checks raise an error on a value that is no number at
+	// all; a savepoint lets the careful ones run instead.
+	if err := im.exec("SAVEPOINT shape_checks"); err != nil {
+		return err
+	}
+	bad1, err := im.firstBad(spec.name, stage+" s", checks)
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && (pe.Code == "22P02" || pe.Code == "22003") {
+		if err := im.exec("ROLLBACK TO SAVEPOINT shape_checks"); err != nil {
+			return err
+		}
+		if checks, err = im.shapeChecks(spec, false); err != nil {
+			return err
+		}
+		bad1, err = im.firstBad(spec.name, stage+" s", checks)
+	}
+	if err != nil {
+		return err
+	}
+	if err := im.exec("RELEASE SAVEPOINT shape_checks"); err != nil {
+		return err
+	}
+	if bad1 != nil {
+		if err := im.exec(fmt.Sprintf("DELETE FROM %s WHERE line >= %d", stage, bad1.Line)); err != nil {
+			return err
+		}
+	}
+	im.mark("phase1")
+	if spec.rules != nil {
+		from, checks := spec.rules(im)
+		bad2, err := im.firstBad(spec.name, from, checks)
+		if err != nil {
+			return err
+		}
+		if bad2 != nil {
+			return bad2
+		}
+	}
+	if bad1 != nil {
+		return bad1
+	}
+	return nil
+}
+
+// shapeChecks returns phase 1: in column order, a required value must be
+// present and a present value well-formed.
+//
+// Columns with few distinct values are first checked over those values, in
+// one scan (GROUPING SETS, one hash table per column); only a value found bad
+// there is looked for row by row, so a valid file costs one cheap pass
+// instead of a date parse per row. Columns of many values (amounts) are
+// checked row by row.
+func (im *importer) shapeChecks(spec *fileSpec, optimistic bool) ([]check, error) {
+	badValues := map[string][]string{}
+	var few []column
+	for _, c := range spec.columns {
+		if c.fewValues() {
+			few = append(few, c)
+		}
+	}
+	if len(few) > 0 {
+		var sets, grouping, found []string
+		for i, c := range few {
+			v := "s." + c.name
+			sets = append(sets, "("+v+")")
+			grouping = append(grouping, fmt.Sprintf("GROUPING(%s) AS g%d", v, i))
+			found = append(found, fmt.Sprintf("SELECT %d, %s FROM d s WHERE s.g%d = 0 AND %s IS NOT NULL AND %s",
+				i, v, i, v, anyCheckFails(c.valueChecks(v, false))))
+		}
+		q := fmt.Sprintf("WITH d AS MATERIALIZED (SELECT %s, %s FROM %s s GROUP BY GROUPING SETS (%s))\n%s",
+			strings.Join(grouping, ", "), "s."+columnNames(few, ", s."), spec.stage(), strings.Join(sets, ", "),
+			strings.Join(found, "\nUNION ALL "))
+		rows, err := im.conn.Query(im.ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: validate: %w", spec.name, err)
+		}
+		for rows.Next() {
+			var i int
+			var v string
+			if err := rows.Scan(&i, &v); err != nil {
+				return nil, err
+			}
+			badValues[few[i].name] = append(badValues[few[i].name], v)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("%s: validate: %w", spec.name, err)
+		}
+	}
+	var out []check
+	for _, c := range spec.columns {
+		v := "s." + c.name
+		if c.required {
+			out = append(out, check{column: c.name, cond: v + " IS NULL", value: "''", msg: "a value is required"})
+		}
+		if !c.fewValues() {
+			for _, vc := range c.valueChecks(v, optimistic) {
+				vc.cond = v + " IS NOT NULL AND " + vc.cond
+				out = append(out, vc)
+			}
+			continue
+		}
+		if bad := badValues[c.name]; len(bad) > 0 {
+			quoted := make([]string, len(bad))
+			for i, b := range bad {
+				quoted[i] = sqlString(b)
+			}
+			in := v + " IN (" + strings.Join(quoted, ", ") + ")"
+			for _, vc := range c.valueChecks(v, false) {
+				vc.cond = "CASE WHEN " + in + " THEN " + vc.cond + " ELSE false END"
+				out = append(out, vc)
+			}
+		}
+	}
+	return out, nil
+}
+
+// columnNames joins the names of cols with sep.
+func columnNames(cols []column, sep string) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return strings.Join(names, sep)
+}
+
+// firstBad runs every check over the rows of from in one pass, a CASE
+// returning the first rule each row breaks, and returns the first bad row
+// in line order. Only then does it fetch that row's value and details.
+func (im *importer) firstBad(file, from string, checks []check) (*LineError, error) {
+	if len(checks) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.WriteString("SELECT line, chk FROM (SELECT s.line, CASE")
+	for i, c := range checks {
+		fmt.Fprintf(&b, "\n  WHEN %s THEN %d", c.cond, i)
+	}
+	b.WriteString("\n  END AS chk\nFROM ")
+	b.WriteString(from)
+	b.WriteString(") q WHERE chk IS NOT NULL ORDER BY line LIMIT 1")
+	var line int64
+	var chk int
+	err := im.conn.QueryRow(im.ctx, b.String()).Scan(&line, &chk)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: validate: %w", file, err)
+	}
+	c := checks[chk]
+	info := c.info
+	if info == "" {
+		info = "NULL"
+	}
+	var value, detail *string
+	q := fmt.Sprintf("SELECT (%s)::text, (%s)::text FROM %s WHERE s.line = %d", c.value, info, from, line)
+	if err := im.conn.QueryRow(im.ctx, q).Scan(&value, &detail); err != nil {
+		return nil, fmt.Errorf("%s: validate: %w", file, err)
+	}
+	e := &LineError{File: file, Line: int(line), Column: c.column, Value: deref(value)}
+	e.Problem = c.msg
+	if strings.Contains(c.msg, "%[") {
+		e.Problem = fmt.Sprintf(c.msg, deref(value), deref(detail))
+	}
+	return e, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// readPolicy reads the defaults the later files need from the latest policy
+// version (DOMAIN.md §10).
+func (im *importer) readPolicy() error {
+	const q = `
+SELECT max(value) FILTER (WHERE key = 'base_currency'),
+       max(value) FILTER (WHERE key = 'payment_terms_days'),
+       (now() AT TIME ZONE coalesce(max(value) FILTER (WHERE key = 'time_zone'), 'Asia/Shanghai'))::date::text
+FROM policy_settings WHERE version = (SELECT max(version) FROM policy_versions)`
+	var base, terms *string
+	if err := im.conn.QueryRow(im.ctx, q).Scan(&base, &terms, &im.today); err != nil {
+		return fmt.Errorf("import: read policy: %w", err)
+	}
+	if base == nil || terms == nil {
+		return errors.New("import: the latest policy version has no base_currency or payment_terms_days")
+	}
+	im.base = *base
+	if _, err := fmt.Sscanf(*terms, "%d", &im.termsDays); err != nil {
+		return fmt.Errorf("import: policy payment_terms_days %q is not a number", *terms)
+	}
+	return nil
+}

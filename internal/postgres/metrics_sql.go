@@ -1,0 +1,312 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+
+	"creditdesk/internal/creditdesk"
+)
+
+// The metrics compiler turns a MetricsQuery into one SQL statement built only
+// from the fragments below, each chosen by an enum value. Nothing the user
+// sends is pasted into the SQL text: enum values select fragments (an unknown
+// one is refused), and filter values (codes, categories, the customer filter)
+// travel as literals that Bun quotes.
+//
+// The statement's shape:
+//
+//	WITH facts AS (sales facts [UNION ALL receivables facts])
+//	SELECT … FROM (
+//	    SELECT dimension keys and labels, time bucket, measures, GROUPING(…)
+//	    FROM facts JOIN customers [JOIN offices, users, products]
+//	    WHERE customer predicate [AND product filter]
+//	    GROUP BY GROUPING SETS ((dimensions…, bucket), ())
+//	) g ORDER BY totals first, the requested order, the tie-breakers LIMIT n + 1
+//
+// Sales facts come from the monthly rollup (plus the lines of partial
+// months) when no product, invoice or sub-month detail is needed, else from
+// sales_lines; receivables facts are the open invoices as of each bucket's
+// last day (cd_invoice_open).
+
+// measureSQL is each measure's aggregate over the facts f. Facts of the
+// receivables carry NULL in the sales columns (and sales facts NULL in ar),
+// so each aggregate reads only its own kind of fact.
+var measureSQL = map[creditdesk.Measure]string{
+	creditdesk.MeasureSales:         "coalesce(sum(f.sales), 0)",
+	creditdesk.MeasureCost:          "coalesce(sum(f.cost), 0)",
+	creditdesk.MeasureGrossProfit:   "coalesce(sum(f.sales), 0) - coalesce(sum(f.cost), 0)",
+	creditdesk.MeasureGrossMargin:   "cd_div(sum(f.sales) - sum(f.cost), sum(f.sales))",
+	creditdesk.MeasureQuantity:      "coalesce(sum(f.quantity), 0)",
+	creditdesk.MeasureInvoiceCount:  "count(DISTINCT f.invoice_id)",
+	creditdesk.MeasureCustomerCount: "count(DISTINCT f.customer_id) FILTER (WHERE f.sales IS NOT NULL)",
+	// A balance, not a flow: summed over customers within a bucket, and
+	// over time (the totals row, when there is a grain) only the last
+	// bucket counts.
+	creditdesk.MeasureOpenReceivables: "coalesce(sum(f.ar), 0)",
+}
+
+// openReceivablesOverTime replaces measureSQL's receivables aggregate when
+// there is a time grain: the totals row takes the period end's balance.
+const openReceivablesOverTime = "CASE WHEN GROUPING(f.bucket) = 1 THEN coalesce(sum(f.ar) FILTER (WHERE f.last_bucket), 0) " +
+	"ELSE coalesce(sum(f.ar), 0) END"
+
+// dimensionSQL is each dimension's key and label expression and the join it
+// needs (customers c is always joined).
+var dimensionSQL = map[creditdesk.Dimension]struct{ key, label, join string }{
+	creditdesk.DimensionIndustry: {"c.industry", `CASE c.industry
+		WHEN 'INTL_PARTS_DISTRIBUTOR' THEN '国际零配件销售商' WHEN 'INTL_GOODS_MERCHANT' THEN '国际性用品商'
+		WHEN 'REGIONAL_ELECTRICAL' THEN '地区电气店' WHEN 'REGIONAL_SPECIALTY' THEN '地区专营店'
+		WHEN 'REGIONAL_VOLUME' THEN '地区批量销售店' WHEN 'REGIONAL_DIY' THEN '地区DIY店' WHEN 'OTHER' THEN '其他' END`, ""},
+	creditdesk.DimensionOffice:          {"o.code", "o.name", "JOIN offices o ON o.id = c.office_id"},
+	creditdesk.DimensionRep:             {"u.username", "u.name", "LEFT JOIN users u ON u.id = c.rep_id"},
+	creditdesk.DimensionProduct:         {"p.code", "p.name", productJoin},
+	creditdesk.DimensionProductCategory: {"p.category", "p.category", productJoin},
+	creditdesk.DimensionDealerType: {"c.dealer_type",
+		`CASE c.dealer_type WHEN 'EXCLUSIVE' THEN '专营经销商' WHEN 'LOGISTICS' THEN '物流商' END`, ""},
+	creditdesk.DimensionCreditClass: {"c.credit_class",
+		`CASE c.credit_class WHEN 'JIA' THEN '甲' WHEN 'YI' THEN '乙' WHEN 'BING' THEN '丙' END`, ""},
+	creditdesk.DimensionCustomer: {"c.code", "c.name", ""},
+}
+
+const productJoin = "JOIN products p ON p.id = f.product_id"
+
+// grainSQL is each time grain's date_trunc unit, step and label format.
+var grainSQL = map[creditdesk.TimeGrain]struct{ unit, step, label string }{
+	creditdesk.GrainDay:     {"day", "1 day", "YYYY-MM-DD"},
+	creditdesk.GrainWeek:    {"week", "1 week", `IYYY-"W"IW`},
+	creditdesk.GrainMonth:   {"month", "1 month", "YYYY-MM"},
+	creditdesk.GrainQuarter: {"quarter", "3 months", `YYYY"Q"Q`},
+	creditdesk.GrainYear:    {"year", "1 year", "YYYY"},
+}
+
+// directionSQL is each sort direction's ORDER BY text; nulls (a margin over
+// zero sales, a missing key) sort last either way.
+var directionSQL = map[creditdesk.SortDirection]string{
+	"":              "ASC NULLS LAST",
+	creditdesk.Asc:  "ASC NULLS LAST",
+	creditdesk.Desc: "DESC NULLS LAST",
+}
+
+// Sales facts: (customer_id, product_id, invoice_id, day, sales, cost,
+// quantity, ar, last_bucket).
+const (
+	rollupFacts = `SELECT s.customer_id, NULL::bigint AS product_id, NULL::bigint AS invoice_id, s.month AS day,
+		s.sales, s.cost, s.quantity, NULL::numeric AS ar, NULL::boolean AS last_bucket
+	FROM (?sales) s`
+	lineFacts = `SELECT l.customer_id, l.product_id, l.invoice_id, l.ship_date AS day,
+		l.base_amount AS sales, l.cost_amount AS cost, l.quantity, NULL::numeric AS ar, NULL::boolean AS last_bucket
+	FROM sales_lines l
+	WHERE l.ship_date >= ?from::date AND l.ship_date <= ?to::date`
+	// The open invoices as of each bucket's last day (the period's end
+	// without a grain), from the ledger.
+	receivableFacts = `SELECT o.customer_id, NULL::bigint, NULL::bigint, b.start,
+		NULL::numeric, NULL::numeric, NULL::numeric, o.open_base, b.last_bucket
+	FROM (?buckets) b
+	CROSS JOIN LATERAL cd_invoice_open(b.asof) o`
+	grainBuckets = `SELECT g::date AS start, least((g + ?step::interval)::date - 1, ?to::date) AS asof,
+		(g + ?step::interval)::date > ?to::date AS last_bucket
+	FROM generate_series(date_trunc(?unit, ?from::timestamp), ?to::timestamp, ?step::interval) g`
+	periodBucket = `SELECT ?from::date AS start, ?to::date AS asof, true AS last_bucket`
+)
+
+// metricsPlan is a compiled metrics query.
+type metricsPlan struct {
+	query schema.QueryWithArgs
+	// separateTotals: the statement returns a totals row (grp > 0) first;
+	// without dimensions and grain its only row is both row and totals.
+	separateTotals bool
+	limit          int
+}
+
+// compileMetrics builds the statement answering q for the actor of ctx.
+// Every measure, dimension, grain and direction must be in the whitelist;
+// anything else is EINVALID, and no SQL is built.
+func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPlan, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	limit, _ := q.RowLimit()
+
+	var grain *struct{ unit, step, label string }
+	if q.Grain != nil {
+		g, ok := grainSQL[*q.Grain]
+		if !ok {
+			return nil, creditdesk.FieldError("grain", string(*q.Grain), "is not a time grain")
+		}
+		grain = &g
+	}
+	needLines := len(q.ProductCodes) > 0 || len(q.ProductCategories) > 0 ||
+		(grain != nil && (*q.Grain == creditdesk.GrainDay || *q.Grain == creditdesk.GrainWeek))
+	wantReceivables := false
+	for _, m := range q.Measures {
+		if _, ok := measureSQL[m]; !ok {
+			return nil, creditdesk.FieldError("measures", string(m), "is not a measure")
+		}
+		needLines = needLines || m == creditdesk.MeasureInvoiceCount
+		wantReceivables = wantReceivables || m == creditdesk.MeasureOpenReceivables
+	}
+	var joins []string
+	for _, d := range q.Dimensions {
+		ds, ok := dimensionSQL[d]
+		if !ok {
+			return nil, creditdesk.FieldError("dimensions", string(d), "is not a dimension")
+		}
+		needLines = needLines || d.OfProduct()
+		if ds.join != "" && !contains(joins, ds.join) {
+			joins = append(joins, ds.join)
+		}
+	}
+	if (len(q.ProductCodes) > 0 || len(q.ProductCategories) > 0) && !contains(joins, productJoin) {
+		joins = append(joins, productJoin)
+	}
+
+	args := sqlArgs{
+		"from":      q.Period.From,
+		"to":        q.Period.To,
+		"customers": CustomerPredicate(ctx, "c", q.Filter),
+	}
+
+	// The facts.
+	var facts string
+	if needLines {
+		facts = lineFacts
+	} else {
+		facts = rollupFacts
+		args["sales"] = customerMonthSales(q.Period)
+	}
+	if wantReceivables {
+		facts += "\n\tUNION ALL\n\t" + receivableFacts
+		if grain != nil {
+			args["buckets"] = namedQuery(grainBuckets, sqlArgs{
+				"unit": grain.unit, "step": grain.step, "from": q.Period.From, "to": q.Period.To,
+			})
+		} else {
+			args["buckets"] = namedQuery(periodBucket, sqlArgs{"from": q.Period.From, "to": q.Period.To})
+		}
+	}
+	bucketExpr := "NULL::date"
+	if grain != nil {
+		args["unit"] = grain.unit
+		args["step"] = grain.step
+		args["label"] = grain.label
+		bucketExpr = "date_trunc(?unit, x.day::timestamp)::date"
+	}
+
+	// The grouped select.
+	var cols, groupCols []string
+	for i, d := range q.Dimensions {
+		ds := dimensionSQL[d]
+		cols = append(cols, fmt.Sprintf("%s AS d%d_key", ds.key, i), fmt.Sprintf("%s AS d%d_label", ds.label, i))
+		groupCols = append(groupCols, ds.key, ds.label)
+	}
+	if grain != nil {
+		cols = append(cols, "f.bucket")
+		groupCols = append(groupCols, "f.bucket")
+	} else {
+		cols = append(cols, "NULL::date AS bucket")
+	}
+	for j, m := range q.Measures {
+		expr := measureSQL[m]
+		if m == creditdesk.MeasureOpenReceivables && grain != nil {
+			expr = openReceivablesOverTime
+		}
+		cols = append(cols, fmt.Sprintf("%s AS m%d", expr, j))
+	}
+	separateTotals := len(groupCols) > 0
+	groupBy := ""
+	if separateTotals {
+		cols = append(cols, fmt.Sprintf("GROUPING(%s) AS grp", strings.Join(groupCols, ", ")))
+		groupBy = fmt.Sprintf("GROUP BY GROUPING SETS ((%s), ())", strings.Join(groupCols, ", "))
+	} else {
+		cols = append(cols, "0 AS grp")
+	}
+	where := "?customers"
+	if len(q.ProductCodes) > 0 {
+		where += " AND p.code IN (?product_codes)"
+		args["product_codes"] = bun.In(q.ProductCodes)
+	}
+	if len(q.ProductCategories) > 0 {
+		where += " AND p.category IN (?product_categories)"
+		args["product_categories"] = bun.In(q.ProductCategories)
+	}
+
+	// The order: totals first, then the caller's, then bucket and keys.
+	order := []string{"g.grp DESC"}
+	for _, o := range q.OrderBy {
+		dir, ok := directionSQL[o.Direction]
+		if !ok {
+			return nil, creditdesk.FieldError("orderBy.direction", string(o.Direction), "is not ASC or DESC")
+		}
+		switch {
+		case o.Measure != nil:
+			order = append(order, fmt.Sprintf("g.m%d %s", index(q.Measures, *o.Measure), dir))
+		case o.Dimension != nil:
+			order = append(order, fmt.Sprintf(`g.d%d_key COLLATE "C" %s`, index(q.Dimensions, *o.Dimension), dir))
+		default:
+			order = append(order, "g.bucket "+dir)
+		}
+	}
+	order = append(order, "g.bucket ASC NULLS LAST")
+	for i := range q.Dimensions {
+		order = append(order, fmt.Sprintf(`g.d%d_key COLLATE "C" ASC NULLS LAST`, i))
+	}
+	args["limit"] = limit + 1 // the totals row comes first
+
+	outer := []string{"g.grp", "count(*) OVER () AS group_count"}
+	if grain != nil {
+		outer = append(outer, "to_char(g.bucket::timestamp, ?label) AS period_label",
+			"greatest(g.bucket, ?from::date) AS period_start",
+			"least((g.bucket + ?step::interval)::date - 1, ?to::date) AS period_end")
+	} else {
+		outer = append(outer, "NULL::text AS period_label", "NULL::date AS period_start", "NULL::date AS period_end")
+	}
+	for i := range q.Dimensions {
+		outer = append(outer, fmt.Sprintf("g.d%d_key", i), fmt.Sprintf("g.d%d_label", i))
+	}
+	for j := range q.Measures {
+		outer = append(outer, fmt.Sprintf("g.m%d", j))
+	}
+	text := fmt.Sprintf(`WITH facts AS (
+	SELECT x.*, %s AS bucket
+	FROM (
+	%s
+	) x
+)
+SELECT %s
+FROM (
+	SELECT %s
+	FROM facts f
+	JOIN customers c ON c.id = f.customer_id
+	%s
+	WHERE %s
+	%s
+) g
+ORDER BY %s
+LIMIT ?limit`,
+		bucketExpr, facts, strings.Join(outer, ", "), strings.Join(cols, ",\n\t\t"), strings.Join(joins, "\n\t"), where, groupBy,
+		strings.Join(order, ", "))
+	return &metricsPlan{query: namedQuery(text, args), separateTotals: separateTotals, limit: limit}, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// index returns the position of v in xs (Validate made sure it is there).
+func index[T comparable](xs []T, v T) int {
+	for i, x := range xs {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,48 @@
+-- Customer share of company sales (DOMAIN.md §5), per month or per year.
+--
+-- The company total of a bucket is the sales of every customer (it is the
+-- denominator of the shares, whatever the filter); the filter and the
+-- actor's scope select the customers listed. A customer is listed for a
+-- bucket when it has sales lines in it or has a required share (then also
+-- with zero sales, so a miss shows). Buckets are clipped to the period.
+-- meets compares exact amounts: sales >= required share × company total.
+-- The totals come first, joined to every row, so they exist without rows.
+WITH per_customer AS (
+    SELECT s.customer_id, date_trunc(?unit, s.month::timestamp)::date AS bucket, sum(s.sales) AS sales
+    FROM (?sales) s
+    GROUP BY 1, 2
+), company AS (
+    SELECT pc.bucket, sum(pc.sales) AS total
+    FROM per_customer pc
+    GROUP BY pc.bucket
+), buckets AS (
+    SELECT b::date AS bucket
+    FROM generate_series(date_trunc(?unit, ?from::timestamp), ?to::timestamp, ?step::interval) b
+), selected AS (
+    SELECT c.id, c.code, c.required_share
+    FROM customers c
+    WHERE ?customers
+), listed AS (
+    SELECT sel.id AS customer_id, sel.code, b.bucket, coalesce(pc.sales, 0) AS sales,
+           coalesce(co.total, 0) AS company_total, sel.required_share
+    FROM selected sel
+    CROSS JOIN buckets b
+    LEFT JOIN per_customer pc ON pc.customer_id = sel.id AND pc.bucket = b.bucket
+    LEFT JOIN company co ON co.bucket = b.bucket
+    WHERE pc.customer_id IS NOT NULL OR sel.required_share IS NOT NULL
+), totals AS (
+    SELECT (SELECT coalesce(sum(total), 0) FROM company) AS company_sales,
+           (SELECT coalesce(sum(sales), 0) FROM listed) AS selected_sales
+)
+SELECT t.company_sales, t.selected_sales, cd_div(t.selected_sales, t.company_sales) AS selected_share,
+       l.customer_id, l.bucket, l.sales, l.company_total,
+       cd_div(l.sales, l.company_total) AS share,
+       l.required_share,
+       CASE
+           WHEN l.required_share IS NULL THEN NULL
+           WHEN l.company_total > 0 THEN l.sales >= l.required_share * l.company_total
+           WHEN l.company_total < 0 THEN l.sales <= l.required_share * l.company_total
+       END AS meets
+FROM totals t
+LEFT JOIN listed l ON true
+ORDER BY l.bucket, l.sales DESC, l.code COLLATE "C"
