@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -27,7 +26,7 @@ type ClassLoaders struct {
 // NewClassLoaders returns a fresh set of credit class loaders; results are
 // cached for the loaders' lifetime, so make one per request.
 func NewClassLoaders(classes creditdesk.CreditClassService, inv creditdesk.InvestigationService) *ClassLoaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(time.Millisecond), dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)}
+	opts := []dataloadgen.Option{dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)}
 	return &ClassLoaders{
 		results: dataloadgen.NewLoader(func(ctx context.Context, keys []creditdesk.CreditClassKey) ([]*creditdesk.CreditClassResult, []error) {
 			rs, err := classes.CreditClasses(ctx, keys)

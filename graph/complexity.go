@@ -30,4 +30,6 @@ func setComplexity(cfg *Config) {
 	cfg.Complexity.Customer.Sales = func(child int, first *int, _ *string, _ *creditdesk.Period) int {
 		return pageWeight(child, first)
 	}
+	setCreditComplexity(cfg)
+	setClassComplexity(cfg)
 }

@@ -68,7 +68,7 @@ func (r *queryResolver) CreditCheck(ctx context.Context, customerCode string, am
 
 // AgingReport is the resolver for the agingReport field.
 func (r *queryResolver) AgingReport(ctx context.Context, asOf creditdesk.Date, groupBy *creditdesk.AgingGroupBy, edges []int, basis *creditdesk.AgingBasis, filter *creditdesk.CustomerFilter) (*creditdesk.AgingReport, error) {
-	q := creditdesk.AgingQuery{AsOf: asOf, Edges: edges, Filter: filter}
+	q := creditdesk.AgingQuery{AsOf: asOf, Edges: edges, Filter: filter, Collection: agingCollectionRequested(ctx)}
 	if groupBy != nil {
 		q.GroupBy = *groupBy
 	}

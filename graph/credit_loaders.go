@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"creditdesk/internal/creditdesk"
@@ -103,4 +104,28 @@ func setCreditComplexity(cfg *Config) {
 		return pageWeight(child, first)
 	}
 	cfg.Complexity.Customer.CreditPosition = func(child int, _ *creditdesk.Date) int { return 5 * child }
+}
+
+// agingCollectionFields are the AgingRow fields that need the collection
+// measures (a second open-item scan and the period's sales).
+var agingCollectionFields = map[string]bool{
+	"openingReceivables": true, "sales": true, "dso": true, "bestPossibleDso": true, "add": true, "cei": true,
+}
+
+// agingCollectionRequested reports whether the agingReport field being
+// resolved selects any collection measure of its rows or totals, so that a
+// plain ageing (the BI dashboards' query) does not pay for DSO and CEI.
+func agingCollectionRequested(ctx context.Context) bool {
+	oc := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name != "rows" && f.Name != "totals" {
+			continue
+		}
+		for _, g := range graphql.CollectFields(oc, f.Selections, nil) {
+			if agingCollectionFields[g.Name] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -48,16 +48,17 @@ pay AS (
                       WHEN coalesce(l.paid, 0) >= i.amount THEN l.last_date
                       ELSE q.qend END) - i.due_date)
                * i.base_amount) / nullif(sum(i.base_amount), 0) AS days
-    FROM invoices i
-    JOIN dealers d ON d.id = i.customer_id
+    FROM dealers d
     CROSS JOIN q
+    -- the invoices due in the window of each dealer
+    JOIN LATERAL (SELECT * FROM invoices i WHERE i.customer_id = d.id
+                  AND i.due_date BETWEEN q.qend - 364 AND q.qend) i ON true
     -- settled_on ≤ D: settled for good on that day (the ledger's trigger keeps
     -- it); only the others need their ledger rows dated ≤ D.
     LEFT JOIN LATERAL (SELECT sum(s.amount) AS paid, max(s.date) AS last_date
                        FROM settlements s
                        WHERE s.invoice_id = i.id AND s.date <= q.qend
                          AND NOT coalesce(i.settled_on <= q.qend, false)) l ON true
-    WHERE i.due_date BETWEEN q.qend - 364 AND q.qend
     GROUP BY i.customer_id
 ),
 credit AS (

@@ -282,6 +282,11 @@ type AgingQuery struct {
 	Edges  []int
 	Basis  AgingBasis
 	Filter *CustomerFilter
+	// Collection asks for the collection measures too: opening receivables,
+	// sales, DSO, best possible DSO, ADD and CEI. They cost a second
+	// open-item scan and the period's sales, so a plain ageing leaves them
+	// out (zero and nil in the rows).
+	Collection bool
 }
 
 // AgingReport is the ageing of the open receivables as of a date (DOMAIN.md
@@ -298,6 +303,9 @@ type AgingReport struct {
 	// PeriodFrom is the first day of the trailing period of DSO, CEI and
 	// ADD: [PeriodFrom, AsOf], 90 days.
 	PeriodFrom Date
+	// Collection tells whether the rows carry the collection measures
+	// (AgingQuery.Collection).
+	Collection bool
 	Rows       []*AgingRow
 	Totals     *AgingRow
 }

@@ -124,3 +124,79 @@ func BenchmarkImportMillionSalesLines(b *testing.B) {
 		b.Log(p)
 	}
 }
+
+// BenchmarkImportLedger times the ledger files of 100,000 invoices: a
+// payment for each, 30 to 90 days after shipping, half of them with an
+// explicit allocation and half allocated FIFO, so the open-balance check and
+// FIFO are shown to scale.
+func BenchmarkImportLedger(b *testing.B) {
+	const invoices = 100_000
+	setup, ledger := b.TempDir(), b.TempDir()
+	write := func(dir, name string, fill func(w *bufio.Writer)) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		fill(w)
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	start := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	type inv struct {
+		cust  int
+		ship  time.Time
+		cents int64
+	}
+	all := make([]inv, invoices)
+	for i := range all {
+		all[i] = inv{cust: 1 + rng.IntN(1000), ship: start.AddDate(0, 0, i*1000/invoices), cents: int64(10000 + rng.IntN(5000000))}
+	}
+	write(setup, "offices.csv", func(w *bufio.Writer) { fmt.Fprint(w, "code,name\nBJ,北京办事处\n") })
+	write(setup, "customers.csv", func(w *bufio.Writer) {
+		fmt.Fprint(w, "code,name,industry,office_code\n")
+		for c := 1; c <= 1000; c++ {
+			fmt.Fprintf(w, "K%05d,客户%d,OTHER,BJ\n", c, c)
+		}
+	})
+	write(setup, "invoices.csv", func(w *bufio.Writer) {
+		fmt.Fprint(w, "number,customer_code,ship_date,amount\n")
+		for i, v := range all {
+			fmt.Fprintf(w, "INV%07d,K%05d,%s,%s\n", i+1, v.cust, v.ship.Format(time.DateOnly), money2(v.cents))
+		}
+	})
+	write(ledger, "payments.csv", func(w *bufio.Writer) {
+		fmt.Fprint(w, "reference,customer_code,date,method,amount\n")
+		for i, v := range all {
+			fmt.Fprintf(w, "PAY%07d,K%05d,%s,TRANSFER,%s\n", i+1, v.cust, v.ship.AddDate(0, 0, 30+rng.IntN(60)).Format(time.DateOnly), money2(v.cents))
+		}
+	})
+	write(ledger, "allocations.csv", func(w *bufio.Writer) {
+		fmt.Fprint(w, "payment_reference,invoice_number,amount\n")
+		for i, v := range all {
+			if i%2 == 0 {
+				fmt.Fprintf(w, "PAY%07d,INV%07d,%s\n", i+1, i+1, money2(v.cents))
+			}
+		}
+	})
+	for b.Loop() {
+		b.StopTimer()
+		db := pgtest.New(b)
+		if _, err := ImportDir(b.Context(), db, Options{Dir: setup}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := ImportDir(b.Context(), db, Options{Dir: ledger})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range res.Files {
+			b.Log(p)
+		}
+	}
+}

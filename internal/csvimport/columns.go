@@ -35,6 +35,9 @@ type column struct {
 	enum              []string
 }
 
+// Column constructors, one per kind; req(), positive(), nonNegative() and
+// between() refine them.
+
 func text(name string) column     { return column{name: name, kind: kindText} }
 func date(name string) column     { return column{name: name, kind: kindDate} }
 func month(name string) column    { return column{name: name, kind: kindMonth} }
@@ -109,8 +112,8 @@ func (c column) fewValues() bool {
 // valueChecks returns the checks of a present (non-NULL) value v of the
 // column, in order. They are consecutive CASE branches, so a cast in a later
 // branch (a date's day, a decimal's sign) only ever sees a value an earlier
-// branch has proven well-formed. optimistic: see decimalChecks.
-func (c column) valueChecks(v string, optimistic bool) []check {
+// branch has proven well-formed.
+func (c column) valueChecks(v string) []check {
 	var out []check
 	add := func(cond, msg string) {
 		out = append(out, check{column: c.name, cond: cond, value: v, msg: msg})
@@ -137,7 +140,7 @@ func (c column) valueChecks(v string, optimistic bool) []check {
 		}
 		add(v+" NOT IN ("+strings.Join(quoted, ", ")+")", "%[1]s is not one of "+strings.ReplaceAll(strings.Join(c.enum, ", "), "%", "%%"))
 	case kindDecimal:
-		out = append(out, decimalChecks(c, v, optimistic)...)
+		out = append(out, decimalChecks(c, v)...)
 	}
 	return out
 }
@@ -168,36 +171,18 @@ func calendarDay(v string) string {
 // decimalChecks validates plain decimal notation (API.md: `-?digits[.digits]`,
 // a dot, no thousands separator, no exponent), then the column's precision,
 // then its bounds.
-//
-// Optimistic checks read a value as numeric first: a value whose numeric
-// reading writes back the same text is plain notation (the reading rejects
-// or rewrites exponents, blanks, signs, a bare dot; NaN and Infinity are
-// excluded by name), and this costs a third of the regular expression, which
-// then only runs for the rare value that does not write back (leading zeros,
-// -0). The reading raises an error on a value that is no number at all; the
-// caller then rolls back and runs the non-optimistic checks.
-func decimalChecks(c column, v string, optimistic bool) []check {
+func decimalChecks(c column, v string) []check {
 	var out []check
 	add := func(cond, msg string) {
 		out = append(out, check{column: c.name, cond: cond, value: v, msg: msg})
 	}
-	shape := func(pattern string) string {
-		if !optimistic {
-			return v + " !~ '" + pattern + "'"
-		}
-		extra := ""
-		if c.places == 0 {
-			extra = " OR strpos(" + v + ", '.') > 0"
-		}
-		return fmt.Sprintf("(%[1]s::numeric::text <> %[1]s OR %[1]s IN ('NaN', 'Infinity', '-Infinity')%[2]s) AND %[1]s !~ '%[3]s'",
-			v, extra, pattern)
-	}
 	if c.places == 0 {
-		add(shape("^-?[0-9]+$"), "%[1]s is not a whole number")
+		add(v+" !~ '^-?[0-9]+$'", "%[1]s is not a whole number")
 	} else {
-		// An unbounded pattern plus length() is about twice as fast in
-		// PostgreSQL's regex engine as a bounded {1,16}.
-		add(shape(`^-?[0-9]+(\.[0-9]+)?$`), "%[1]s is not a decimal number (digits with an optional dot and decimals, no thousands separator or exponent)")
+		// An unbounded pattern plus length() costs a third of a bounded
+		// {1,16} in PostgreSQL's regex engine (and as much as reading the
+		// value as numeric and writing it back to compare).
+		add(v+` !~ '^-?[0-9]+(\.[0-9]+)?$'`, "%[1]s is not a decimal number (digits with an optional dot and decimals, no thousands separator or exponent)")
 		add(fmt.Sprintf("strpos(%[1]s, '.') > 0 AND length(%[1]s) - strpos(%[1]s, '.') > %[2]d", v, c.places),
 			fmt.Sprintf("%%[1]s has more than %d decimal places", c.places))
 	}

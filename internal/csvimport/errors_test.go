@@ -88,6 +88,13 @@ func TestImportErrors(t *testing.T) {
 			I9,K1,2024-05-01,10.00
 			I10,K9,2024-05-01,10.00
 			`}, "invoices.csv:3: customer_code: unknown customer K9"},
+		// Line 2 breaks a rule between tables, line 3 a value's shape: the
+		// first bad line is reported, whichever check finds it.
+		{"first bad line across checks", map[string]string{"invoices.csv": `
+			number,customer_code,ship_date,amount
+			I9,K9,2024-05-01,10.00
+			I10,K1,2025-02-30,10.00
+			`}, "invoices.csv:2: customer_code: unknown customer K9"},
 		{"unknown product", map[string]string{"sales_lines.csv": `
 			customer_code,product_code,ship_date,quantity,unit_price,amount,cost_amount
 			K1,P7,2024-05-01,1,10,10.00,5.00

@@ -124,6 +124,10 @@ func TestFileProgressString(t *testing.T) {
 	if got, want := p.String(), "sales_lines.csv     1,000,000 rows  4.21s  237,530 rows/s"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	long := FileProgress{File: "note_allocations.csv", Rows: 1_234_567, Elapsed: time.Second}
+	if got, want := long.String(), "note_allocations.csv 1,234,567 rows  1.00s  1,234,567 rows/s"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 	if got := (FileProgress{File: "x.csv"}).RowsPerSecond(); got != 0 {
 		t.Errorf("no time measured: %v rows/s", got)
 	}

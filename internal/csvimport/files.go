@@ -195,13 +195,14 @@ var allocationsFile = &fileSpec{
 		// settlements it already has; a new payment has none, and the CASE
 		// spares it the lookup.
 		from := fmt.Sprintf(`
-(SELECT t.*, min(t.line) OVER (PARTITION BY t.payment_reference, t.invoice_number) AS first_line,
-        sum(t.amount::numeric) OVER (PARTITION BY t.payment_reference ORDER BY t.line) AS running
- FROM stage_allocations t) s
+(%[2]s) s
 LEFT JOIN payments p ON p.reference = s.payment_reference
 LEFT JOIN invoices i ON i.number = s.invoice_number
 LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %[1]d THEN 0 ELSE
-    (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.payment_id = p.id) END AS allocated) prior ON true`, im.batch)
+    (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.payment_id = p.id) END AS allocated) prior ON true`,
+			im.batch, selectFirstLine("stage_allocations",
+				`, sum(t.amount::numeric) OVER (PARTITION BY t.payment_reference COLLATE "C" ORDER BY t.line) AS running`,
+				"payment_reference", "invoice_number"))
 		return from, []check{
 			unknown("payment_reference", "payment", "p.id"),
 			unknown("invoice_number", "invoice", "i.id"),
@@ -223,7 +224,7 @@ LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %[1]d THEN 0 ELSE
 				info: "i.ship_date || ', after payment ' || p.reference || ' of ' || p.date",
 				msg:  "%[1]s was shipped on %[2]s"},
 			{column: "amount", cond: "prior.allocated + s.running > p.amount", value: "s.amount",
-				info: "(prior.allocated + s.running) || ', more than the ' || p.amount || ' of payment ' || p.reference",
+				info: "round(prior.allocated + s.running, 2) || ', more than the ' || p.amount || ' of payment ' || p.reference",
 				msg:  "%[1]s brings the allocations to %[2]s"},
 		}
 	},
@@ -287,13 +288,14 @@ var noteAllocationsFile = &fileSpec{
 	ledger:  true,
 	rules: func(im *importer) (string, []check) {
 		from := fmt.Sprintf(`
-(SELECT t.*, min(t.line) OVER (PARTITION BY t.note_number, t.invoice_number) AS first_line,
-        sum(t.amount::numeric) OVER (PARTITION BY t.note_number ORDER BY t.line) AS running
- FROM stage_note_allocations t) s
+(%[2]s) s
 LEFT JOIN notes n ON n.number = s.note_number
 LEFT JOIN invoices i ON i.number = s.invoice_number
 LEFT JOIN LATERAL (SELECT CASE WHEN n.batch_id = %[1]d THEN 0 ELSE
-    (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.note_id = n.id AND x.kind = 'NOTE') END AS allocated) prior ON true`, im.batch)
+    (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.note_id = n.id AND x.kind = 'NOTE') END AS allocated) prior ON true`,
+			im.batch, selectFirstLine("stage_note_allocations",
+				`, sum(t.amount::numeric) OVER (PARTITION BY t.note_number COLLATE "C" ORDER BY t.line) AS running`,
+				"note_number", "invoice_number"))
 		return from, []check{
 			unknown("note_number", "note", "n.id"),
 			unknown("invoice_number", "invoice", "i.id"),
@@ -315,7 +317,7 @@ LEFT JOIN LATERAL (SELECT CASE WHEN n.batch_id = %[1]d THEN 0 ELSE
 				info: "i.ship_date || ', after note ' || n.number || ' was received on ' || n.received_date",
 				msg:  "%[1]s was shipped on %[2]s"},
 			{column: "amount", cond: "prior.allocated + s.running > n.amount", value: "s.amount",
-				info: "(prior.allocated + s.running) || ', more than the ' || n.amount || ' of note ' || n.number",
+				info: "round(prior.allocated + s.running, 2) || ', more than the ' || n.amount || ' of note ' || n.number",
 				msg:  "%[1]s brings the allocations to %[2]s"},
 		}
 	},

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 )
@@ -133,31 +132,6 @@ type importer struct {
 	today     string // the import date in the policy's time zone
 }
 
-func (im *importer) mark(what string) {
-	if os.Getenv("CSVIMPORT_TRACE") != "" {
-		if tracePID == 0 {
-			_ = im.conn.QueryRow(im.ctx, "SELECT pg_backend_pid()").Scan(&tracePID)
-		}
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", tracePID))
-		f := strings.Fields(string(b))
-		var u, sy int64
-		if len(f) > 15 {
-			fmt.Sscan(f[13], &u)
-			fmt.Sscan(f[14], &sy)
-		}
-		cpu := time.Duration(u+sy) * 10 * time.Millisecond
-		fmt.Fprintf(os.Stderr, "TRACE %-10s wall %8v backend cpu %8v\n", what, time.Since(traceStart).Round(time.Millisecond), cpu-traceCPU)
-		traceStart = time.Now()
-		traceCPU = cpu
-	}
-}
-
-var (
-	traceStart = time.Now()
-	traceCPU   time.Duration
-	tracePID   int
-)
-
 func (im *importer) exec(sql string, args ...any) error {
 	_, err := im.conn.Exec(im.ctx, sql, args...)
 	return err
@@ -265,7 +239,6 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 		}
 		return FileProgress{}, fmt.Errorf("%s: copy: %w", spec.name, err)
 	}
-	im.mark("copy")
 	// The reader stops at the end of the CSV data; hash any trailing bytes.
 	if _, err := io.Copy(hash, f); err != nil {
 		return FileProgress{}, &LineError{File: spec.name, Problem: "cannot read the file: " + err.Error()}
@@ -279,17 +252,14 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 	if err := im.exec("ANALYZE " + spec.stage()); err != nil {
 		return FileProgress{}, err
 	}
-	im.mark("analyze")
 	if err := im.validate(spec); err != nil {
 		return FileProgress{}, err
 	}
-	im.mark("validate")
 	if spec.load != nil {
 		if err := spec.load(im); err != nil {
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
 		}
 	}
-	im.mark("load")
 	if err := im.exec("INSERT INTO import_files (batch_id, file_name, sha256, rows) VALUES ($1, $2, $3, $4)",
 		im.batch, spec.name, sum, src.rows); err != nil {
 		return FileProgress{}, err
@@ -328,29 +298,12 @@ func (im *importer) refuseIdentical(file, sum string) error {
 // value, and a rule broken before line L is still reported first.
 func (im *importer) validate(spec *fileSpec) error {
 	stage := spec.stage()
-	checks, err := im.shapeChecks(spec, true)
+	checks, err := im.shapeChecks(spec)
 	if err != nil {
-		return err
-	}
-	// The optimistic checks raise an error on a value that is no number at
-	// all; a savepoint lets the careful ones run instead.
-	if err := im.exec("SAVEPOINT shape_checks"); err != nil {
 		return err
 	}
 	bad1, err := im.firstBad(spec.name, stage+" s", checks)
-	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && (pe.Code == "22P02" || pe.Code == "22003") {
-		if err := im.exec("ROLLBACK TO SAVEPOINT shape_checks"); err != nil {
-			return err
-		}
-		if checks, err = im.shapeChecks(spec, false); err != nil {
-			return err
-		}
-		bad1, err = im.firstBad(spec.name, stage+" s", checks)
-	}
 	if err != nil {
-		return err
-	}
-	if err := im.exec("RELEASE SAVEPOINT shape_checks"); err != nil {
 		return err
 	}
 	if bad1 != nil {
@@ -358,7 +311,6 @@ func (im *importer) validate(spec *fileSpec) error {
 			return err
 		}
 	}
-	im.mark("phase1")
 	if spec.rules != nil {
 		from, checks := spec.rules(im)
 		bad2, err := im.firstBad(spec.name, from, checks)
@@ -383,7 +335,7 @@ func (im *importer) validate(spec *fileSpec) error {
 // there is looked for row by row, so a valid file costs one cheap pass
 // instead of a date parse per row. Columns of many values (amounts) are
 // checked row by row.
-func (im *importer) shapeChecks(spec *fileSpec, optimistic bool) ([]check, error) {
+func (im *importer) shapeChecks(spec *fileSpec) ([]check, error) {
 	badValues := map[string][]string{}
 	var few []column
 	for _, c := range spec.columns {
@@ -398,7 +350,7 @@ func (im *importer) shapeChecks(spec *fileSpec, optimistic bool) ([]check, error
 			sets = append(sets, "("+v+")")
 			grouping = append(grouping, fmt.Sprintf("GROUPING(%s) AS g%d", v, i))
 			found = append(found, fmt.Sprintf("SELECT %d, %s FROM d s WHERE s.g%d = 0 AND %s IS NOT NULL AND %s",
-				i, v, i, v, anyCheckFails(c.valueChecks(v, false))))
+				i, v, i, v, anyCheckFails(c.valueChecks(v))))
 		}
 		q := fmt.Sprintf("WITH d AS MATERIALIZED (SELECT %s, %s FROM %s s GROUP BY GROUPING SETS (%s))\n%s",
 			strings.Join(grouping, ", "), "s."+columnNames(few, ", s."), spec.stage(), strings.Join(sets, ", "),
@@ -426,7 +378,7 @@ func (im *importer) shapeChecks(spec *fileSpec, optimistic bool) ([]check, error
 			out = append(out, check{column: c.name, cond: v + " IS NULL", value: "''", msg: "a value is required"})
 		}
 		if !c.fewValues() {
-			for _, vc := range c.valueChecks(v, optimistic) {
+			for _, vc := range c.valueChecks(v) {
 				vc.cond = v + " IS NOT NULL AND " + vc.cond
 				out = append(out, vc)
 			}
@@ -438,7 +390,7 @@ func (im *importer) shapeChecks(spec *fileSpec, optimistic bool) ([]check, error
 				quoted[i] = sqlString(b)
 			}
 			in := v + " IN (" + strings.Join(quoted, ", ") + ")"
-			for _, vc := range c.valueChecks(v, false) {
+			for _, vc := range c.valueChecks(v) {
 				vc.cond = "CASE WHEN " + in + " THEN " + vc.cond + " ELSE false END"
 				out = append(out, vc)
 			}

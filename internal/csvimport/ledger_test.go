@@ -198,3 +198,61 @@ func TestWriteOff(t *testing.T) {
 		t.Errorf("write-off: %s", got)
 	}
 }
+
+// An allocation in a later import is checked against the ledger already in
+// the database: I2 was paid off by FIFO in the first import.
+func TestAllocationAgainstEarlierImport(t *testing.T) {
+	db, _ := newCompany(t)
+	mustImport(t, db, writeDir(t, paymentFiles))
+	importFails(t, db, writeDir(t, map[string]string{
+		"payments.csv": `
+			reference,customer_code,date,method,amount
+			PAY9,K1,2024-05-01,TRANSFER,60.00
+			`,
+		"allocations.csv": `
+			payment_reference,invoice_number,amount
+			PAY9,I1,50.00
+			PAY9,I2,10.00
+			`,
+	}), "allocations.csv:3: amount: 10.00 exceeds the open balance of invoice I2 on 2024-05-01 (0.00)")
+	// A payment of an earlier import cannot be allocated twice to the same
+	// invoice, nor beyond its amount.
+	importFails(t, db, writeDir(t, map[string]string{"allocations.csv": `
+		payment_reference,invoice_number,amount
+		PAY1,I1,1.00
+		`}), "allocations.csv:2: invoice_number: an allocation of payment PAY1 to I1 already exists")
+	importFails(t, db, writeDir(t, map[string]string{"allocations.csv": `
+		payment_reference,invoice_number,amount
+		PAY3,I1,1.00
+		`}), "allocations.csv:2: invoice_number: I1 belongs to customer K1, payment PAY3 to K2")
+	importFails(t, db, writeDir(t, map[string]string{"allocations.csv": `
+		payment_reference,invoice_number,amount
+		PAY2,I2,1
+		`}), "allocations.csv:2: amount: 1 brings the allocations to 251.00, more than the 250.00 of payment PAY2")
+	importFails(t, db, writeDir(t, map[string]string{"note_allocations.csv": `
+		note_number,invoice_number,amount
+		N7,I1,1.00
+		`}), "note_allocations.csv:2: note_number: unknown note N7")
+	// A note settles at most its amount.
+	importFails(t, db, writeDir(t, map[string]string{
+		"notes.csv": `
+			number,kind,customer_code,issue_date,received_date,maturity_date,amount,status
+			N7,BANK_ACCEPTANCE,K1,2024-04-20,2024-04-21,2024-07-20,40.00,HELD
+			`,
+		"note_allocations.csv": `
+			note_number,invoice_number,amount
+			N7,I1,30.00
+			N7,I1,10.00
+			`,
+	}), "note_allocations.csv:3: invoice_number: I1 is allocated twice from note N7 on line 2")
+	importFails(t, db, writeDir(t, map[string]string{
+		"notes.csv": `
+			number,kind,customer_code,issue_date,received_date,maturity_date,amount,status
+			N7,BANK_ACCEPTANCE,K1,2024-04-20,2024-04-21,2024-07-20,40.00,HELD
+			`,
+		"note_allocations.csv": `
+			note_number,invoice_number,amount
+			N7,I1,40.01
+			`,
+	}), "note_allocations.csv:2: amount: 40.01 brings the allocations to 40.01, more than the 40.00 of note N7")
+}

@@ -28,9 +28,15 @@ func (p FileProgress) RowsPerSecond() float64 {
 
 // String is the progress line printed by `creditdesk import`, e.g.
 // `sales_lines.csv     1,000,000 rows  4.21s  237,530 rows/s`.
+// Names are padded to 20 characters (note_allocations.csv is the longest)
+// and counts right-aligned in 9, so the lines of one import line up.
 func (p FileProgress) String() string {
-	return fmt.Sprintf("%-19s %9s rows  %.2fs  %s rows/s",
-		p.File, groupThousands(p.Rows), p.Elapsed.Seconds(), groupThousands(int64(p.RowsPerSecond()+0.5)))
+	count := fmt.Sprintf("%9s", groupThousands(p.Rows))
+	if len(p.File) >= 20 && count[0] != ' ' {
+		count = " " + count
+	}
+	return fmt.Sprintf("%-20s%s rows  %.2fs  %s rows/s",
+		p.File, count, p.Elapsed.Seconds(), groupThousands(int64(p.RowsPerSecond()+0.5)))
 }
 
 // groupThousands writes n with a comma between groups of three digits.

@@ -9,12 +9,39 @@ import (
 // row as s; lookups join the real tables by natural key (codes staged by an
 // earlier file of the same import are already in them).
 
-// withFirstLine wraps a staging table so each row also carries first_line,
-// the first line holding the same natural key: a row whose line is later is
-// a duplicate within the file.
+// withFirstLine wraps a staging table so each row also carries first_line:
+// for a row whose natural key appears more than once in the file, the first
+// line holding it (else NULL). A row whose line is later is a duplicate.
+//
+// The repeated keys are found by a hash aggregate rather than a window,
+// which would sort a million keys under the database's collation. Key
+// columns are compared through coalesce with the empty string: an empty
+// cell is staged as NULL, so the empty string stands for "absent" (a target
+// without product), and two absent values are the same key, as in the
+// UNIQUE NULLS NOT DISTINCT of targets.
 func withFirstLine(stage string, key ...string) string {
-	return fmt.Sprintf("(SELECT t.*, min(t.line) OVER (PARTITION BY %s) AS first_line FROM %s t) s",
-		"t."+strings.Join(key, ", t."), stage)
+	return "(" + selectFirstLine(stage, "", key...) + ") s"
+}
+
+// selectFirstLine is withFirstLine's SELECT, with extra select-list items.
+func selectFirstLine(stage, extra string, key ...string) string {
+	var group, on []string
+	for i, k := range key {
+		group = append(group, fmt.Sprintf("coalesce(%s, '') AS k%d", k, i))
+		on = append(on, fmt.Sprintf("d.k%d = coalesce(t.%s, '')", i, k))
+	}
+	return fmt.Sprintf(`SELECT t.*, d.first_line%s FROM %s t LEFT JOIN (
+    SELECT %s, min(line) AS first_line FROM %s GROUP BY %s HAVING count(*) > 1) d ON %s`,
+		extra, stage, strings.Join(group, ", "), stage, strings.Join(seq(len(key)), ", "), strings.Join(on, " AND "))
+}
+
+// seq is "1", "2", … "n": GROUP BY positions.
+func seq(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprint(i + 1)
+	}
+	return out
 }
 
 // duplicate reports the second and later rows of a natural key.

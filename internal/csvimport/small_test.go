@@ -2,6 +2,8 @@ package csvimport
 
 import (
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -137,4 +139,76 @@ func customerMonths(lines []map[string]string) int64 {
 		seen[l["customer_code"]+" "+l["ship_date"][:7]] = true
 	}
 	return int64(len(seen))
+}
+
+// The imported ledger gives the answers of expected.json, which were worked
+// out independently of this code (shared/spec/examples/README.md): each
+// customer's open receivables and unsettled notes as of two dates, and its
+// 2024 sales.
+func TestSmallExampleMatchesExpected(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "small")
+	raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var expected struct {
+		Positions   map[string]map[string]string `json:"creditPosition"`
+		PositionsYE map[string]map[string]string `json:"creditPosition_2024-12-31"`
+	}
+	var abc struct {
+		Abc struct {
+			Rows map[string]struct {
+				Sales string `json:"sales"`
+			} `json:"rows"`
+		} `json:"abcAnalysis_2024"`
+	}
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &abc); err != nil {
+		t.Fatal(err)
+	}
+	db := pgtest.New(t)
+	mustImport(t, db, dir)
+
+	// DOMAIN.md §3 and §9, straight from the ledger: open = amount − the
+	// settlements dated on or before D, valued at the invoice's rate and
+	// rounded per invoice; notes count from their received date until
+	// they are settled.
+	const position = `
+SELECT c.code || ' ' || coalesce((
+    SELECT sum(round(o.open * i.exchange_rate, 2)) FROM invoices i
+    CROSS JOIN LATERAL (SELECT i.amount - coalesce(sum(s.amount), 0) AS open FROM settlements s
+                        WHERE s.invoice_id = i.id AND s.date <= ?0::date) o
+    WHERE i.customer_id = c.id AND i.ship_date <= ?0::date AND o.open > 0), 0.00)
+  || ' ' || coalesce((SELECT sum(n.amount) FROM notes n WHERE n.customer_id = c.id AND n.received_date <= ?0::date
+                      AND (n.settled_on IS NULL OR n.settled_on > ?0::date)), 0.00)
+FROM customers c ORDER BY c.code`
+	for asOf, want := range map[string]map[string]map[string]string{"2025-06-30": expected.Positions, "2024-12-31": expected.PositionsYE} {
+		got := queryStrings(t, db, position, asOf)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d customers, expected.json has %d", asOf, len(got), len(want))
+		}
+		for _, line := range got {
+			var code, open, notes string
+			if _, err := fmt.Sscan(line, &code, &open, &notes); err != nil {
+				t.Fatal(err)
+			}
+			w := want[code]
+			if open != w["openReceivables"] || notes != w["unsettledNotes"] {
+				t.Errorf("%s %s: open %s notes %s, expected %s and %s", asOf, code, open, notes, w["openReceivables"], w["unsettledNotes"])
+			}
+		}
+	}
+	sales := queryStrings(t, db, `SELECT c.code || ' ' || sum(l.base_amount) FROM sales_lines l JOIN customers c ON c.id = l.customer_id
+		WHERE l.ship_date BETWEEN '2024-01-01' AND '2024-12-31' GROUP BY c.code ORDER BY c.code`)
+	for _, line := range sales {
+		var code, amount string
+		if _, err := fmt.Sscan(line, &code, &amount); err != nil {
+			t.Fatal(err)
+		}
+		if w := abc.Abc.Rows[code].Sales; amount != w {
+			t.Errorf("2024 sales of %s: %s, expected %s", code, amount, w)
+		}
+	}
 }

@@ -102,7 +102,7 @@ func (a *loadedApproval) override() *creditdesk.CreditClassOverride {
 func loadApprovals(ctx context.Context, db bun.IDB, kind creditdesk.ApprovalKind, ids []int64) (map[int64]*loadedApproval, error) {
 	var rows []approvalRow
 	if err := db.NewRaw(approvalSelect+` WHERE r.id IN (?) AND r.kind = ? AND ?`,
-		bun.In(ids), kind, CustomerPredicate(ctx, "c", nil)).Scan(ctx, &rows); err != nil {
+		bun.List(ids), kind, CustomerPredicate(ctx, "c", nil)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("load %ss: %w", kindNames[kind], err)
 	}
 	loaded, err := hydrateApprovals(ctx, db, rows)
@@ -157,7 +157,7 @@ func hydrateApprovals(ctx context.Context, db bun.IDB, rows []approvalRow) ([]*l
 	var steps []stepRow
 	if err := db.NewRaw(`
 		SELECT request_id, decision, role, actor_id, acted_on, acted_at, comment
-		FROM approval_steps WHERE request_id IN (?) ORDER BY request_id, id`, bun.In(ids)).Scan(ctx, &steps); err != nil {
+		FROM approval_steps WHERE request_id IN (?) ORDER BY request_id, id`, bun.List(ids)).Scan(ctx, &steps); err != nil {
 		return nil, fmt.Errorf("load approval steps: %w", err)
 	}
 	for _, st := range steps {
@@ -202,7 +202,7 @@ func usersByID(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*creditd
 		return out, nil
 	}
 	var us []*creditdesk.User
-	if err := db.NewRaw(`SELECT id, username, name, role, office_id FROM users WHERE id IN (?)`, bun.In(ids)).
+	if err := db.NewRaw(`SELECT id, username, name, role, office_id FROM users WHERE id IN (?)`, bun.List(ids)).
 		Scan(ctx, &us); err != nil {
 		return nil, fmt.Errorf("load users: %w", err)
 	}

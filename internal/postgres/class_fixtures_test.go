@@ -25,10 +25,17 @@ type classWorld struct {
 
 func newClassWorld(t *testing.T) *classWorld {
 	t.Helper()
-	w := &classWorld{t: t, ctx: context.Background(), db: pgtest.New(t), today: creditdesk.MustParseDate("2025-06-30")}
+	w := newEmptyClassWorld(t)
 	w.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处'), ('SH', '上海办事处')`)
 	w.exec(`INSERT INTO products (code, name) VALUES ('P1', '产品1')`)
 	return w
+}
+
+// newEmptyClassWorld is a classWorld without its offices and product (for
+// an import).
+func newEmptyClassWorld(t *testing.T) *classWorld {
+	t.Helper()
+	return &classWorld{t: t, ctx: context.Background(), db: pgtest.New(t), today: creditdesk.MustParseDate("2025-06-30")}
 }
 
 // clock is a frozen clock at w.today, noon in Shanghai.

@@ -55,8 +55,12 @@ func TestCreditClassRules(t *testing.T) {
 
 		// R1, 000 第九条1③: an intermediate wholesaler is always 丙.
 		{name: "R1 alone: intermediate wholesaler",
-			customer: func(c string) classCustomer { k := baseCustomer(c); k.BusinessType = "INTERMEDIATE_WHOLESALER"; return k },
-			class:    "BING", rules: []string{"R1"}, score: "null"},
+			customer: func(c string) classCustomer {
+				k := baseCustomer(c)
+				k.BusinessType = "INTERMEDIATE_WHOLESALER"
+				return k
+			},
+			class: "BING", rules: []string{"R1"}, score: "null"},
 
 		// R2: exposure 700,000.00 open, not due yet (so no payment score).
 		{name: "R2 alone: exposure exactly class_c_balance",

@@ -30,6 +30,12 @@ func TestClassSQLDump(t *testing.T) {
 		ids = []int64{id}
 	}
 	q := db.NewRaw(`WITH ? SELECT e.* FROM evaluation e ORDER BY e.customer_id`, classPipeline(context.Background(), ids, d, p))
+	if os.Getenv("CLASS_SQL_EVAL") != "" {
+		q = db.NewRaw(classQuery("evaluate.sql"), sqlArgs{
+			"asof": d, "version": 1, "trigger": "EVALUATION", "actor": 1, "reason": "x",
+			"pipeline": classPipeline(context.Background(), ids, d, p),
+		})
+	}
 	b, err := q.AppendQuery(db.QueryGen(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,8 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"embed"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -48,7 +48,7 @@ func classQuery(name string) string {
 func classPipeline(ctx context.Context, ids []int64, asOf creditdesk.Date, p *creditdesk.Policy) schema.QueryWithArgs {
 	where := schema.QueryAppender(CustomerPredicate(ctx, "c", nil))
 	if ids != nil {
-		where = bun.SafeQuery("c.id IN (?) AND ?", bun.In(ids), where)
+		where = bun.SafeQuery("c.id IN (?) AND ?", bun.List(ids), where)
 	}
 	return namedQuery(classQuery("pipeline.sql"), sqlArgs{
 		"all":             ids == nil,
@@ -283,7 +283,7 @@ func customersByID(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*cre
 	}
 	var cs []*creditdesk.Customer
 	if err := db.NewRaw(`SELECT c.* FROM customers c WHERE c.id IN (?) AND ?`,
-		bun.In(ids), CustomerPredicate(ctx, "c", nil)).Scan(ctx, &cs); err != nil {
+		bun.List(ids), CustomerPredicate(ctx, "c", nil)).Scan(ctx, &cs); err != nil {
 		return nil, fmt.Errorf("load customers: %w", err)
 	}
 	for _, c := range cs {
@@ -307,7 +307,7 @@ func policiesByVersion(ctx context.Context, db bun.IDB, versions []int) (map[int
 	if err := db.NewRaw(`
 		SELECT v.version, v.effective_from, s.key, s.value
 		FROM policy_versions v JOIN policy_settings s USING (version)
-		WHERE v.version IN (?)`, bun.In(versions)).Scan(ctx, &rows); err != nil {
+		WHERE v.version IN (?)`, bun.List(versions)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("load policy versions: %w", err)
 	}
 	for _, r := range rows {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/uptrace/bun"
@@ -12,16 +14,18 @@ import (
 	"creditdesk/internal/creditdesk"
 )
 
-// agingGroups are the grouping expressions of aging.sql (key, label) over c
-// (customers), u (the rep) and off (the office): a whitelist, never user
-// text. API.md: the key is the customer code, the rep's username, the office
-// code or the industry name.
-var agingGroups = map[creditdesk.AgingGroupBy][2]string{
-	creditdesk.AgingByCustomer: {"c.code", "c.name"},
-	creditdesk.AgingByRep: {"coalesce(u.username, '" + creditdesk.UnassignedRepKey + "')",
-		"coalesce(u.name, '未分配业务员')"},
-	creditdesk.AgingByOffice: {"off.code", "off.name"},
-	creditdesk.AgingByIndustry: {"c.industry", `CASE c.industry
+// agingGroup is how aging.sql groups and names its rows: the group's id over
+// c (customers), the join that names it (alias k) and its key and label over
+// g (the grouped row) and k. A whitelist, never user text. API.md: the key is
+// the customer code, the rep's username, the office code or the industry.
+type agingGroup struct{ group, labels, key, label string }
+
+var agingGroups = map[creditdesk.AgingGroupBy]agingGroup{
+	creditdesk.AgingByCustomer: {"c.id", "LEFT JOIN customers k ON k.id = g.gid", "k.code", "k.name"},
+	creditdesk.AgingByRep: {"c.rep_id", "LEFT JOIN users k ON k.id = g.gid",
+		"coalesce(k.username, '" + creditdesk.UnassignedRepKey + "')", "coalesce(k.name, '未分配业务员')"},
+	creditdesk.AgingByOffice: {"c.office_id", "LEFT JOIN offices k ON k.id = g.gid", "k.code", "k.name"},
+	creditdesk.AgingByIndustry: {"c.industry", "", "g.gid", `CASE g.gid
 		WHEN 'INTL_PARTS_DISTRIBUTOR' THEN '国际零配件销售商'
 		WHEN 'INTL_GOODS_MERCHANT' THEN '国际性用品商'
 		WHEN 'REGIONAL_ELECTRICAL' THEN '地区电气店'
@@ -31,20 +35,29 @@ var agingGroups = map[creditdesk.AgingGroupBy][2]string{
 		ELSE '其他' END`},
 }
 
+// agingAmounts is the amounts column of aging.sql for n buckets: one
+// filtered sum per bucket, in bucket order. Written from n alone.
+func agingAmounts(n int) string {
+	sums := make([]string, n)
+	for i := range sums {
+		sums[i] = fmt.Sprintf("coalesce(sum(f.closing) FILTER (WHERE f.bucket = %d), 0)", i)
+	}
+	return "ARRAY[" + strings.Join(sums, ", ") + "]"
+}
+
 // agingBases are the dates days overdue count from (DOMAIN.md §3).
 var agingBases = map[creditdesk.AgingBasis]string{
 	creditdesk.AgingDueDate:  "o.due_date",
 	creditdesk.AgingShipDate: "o.ship_date",
 }
 
-// agingCell is a row of aging.sql: a (group, bucket) cell, a group's row
-// (AllBuckets), a bucket's total (IsTotal) or the grand total (both).
-type agingCell struct {
+// agingRow is a row of aging.sql: a group's row, or the grand total
+// (IsTotal).
+type agingRow struct {
 	Key           *string
 	Label         *string
-	Bucket        *int
 	IsTotal       bool
-	AllBuckets    bool
+	Amounts       []string `bun:",array"`
 	Closing       decimal.Decimal
 	NotDue        decimal.Decimal
 	Opening       decimal.Decimal
@@ -58,10 +71,11 @@ type agingCell struct {
 
 // AgingReport ages the open receivables of the customers the query selects
 // as of its date (DOMAIN.md §3), grouped by customer, rep, office or
-// industry, with DSO, CEI and ADD over the trailing 90 days. Rows, bucket
-// totals and the grand total come from one statement (GROUPING SETS); rows
-// are the groups with open receivables, by key. Any caller may use it; the
-// filter and the actor's scope apply in the SQL. EINVALID for bad edges, an
+// industry, with DSO, CEI and ADD over the trailing 90 days when
+// q.Collection asks for them. The rows and the totals come from one
+// statement (GROUPING SETS) and are rounded once, when shown; rows are the
+// groups with open receivables, by key. Any caller may use it; the filter
+// and the actor's scope apply in the SQL. EINVALID for bad edges, an
 // unknown grouping or basis.
 func (s CreditStore) AgingReport(ctx context.Context, q creditdesk.AgingQuery) (*creditdesk.AgingReport, error) {
 	if q.GroupBy == "" {
@@ -91,64 +105,42 @@ func (s CreditStore) AgingReport(ctx context.Context, q creditdesk.AgingQuery) (
 		Edges:      q.Edges,
 		Buckets:    creditdesk.AgingBucketLabels(q.Edges),
 		PeriodFrom: q.AsOf.AddDays(1 - creditdesk.DSOPeriodDays),
+		Collection: q.Collection,
 	}
-	var cells []agingCell
+	var rows []agingRow
 	err := s.DB.NewRaw(agingSQL, namedArgs{
-		"asof":    q.AsOf,
-		"opening": q.AsOf.AddDays(-creditdesk.DSOPeriodDays),
-		"from":    rep.PeriodFrom,
-		"days":    creditdesk.DSOPeriodDays,
-		"edges":   pgdialect.Array(q.Edges),
-		"basis":   bun.SafeQuery(basis),
-		"key":     bun.SafeQuery(group[0]),
-		"label":   bun.SafeQuery(group[1]),
-		"visible": CustomerPredicate(ctx, "c", q.Filter),
-	}).Scan(ctx, &cells)
+		"asof":       q.AsOf,
+		"opening":    q.AsOf.AddDays(-creditdesk.DSOPeriodDays),
+		"from":       rep.PeriodFrom,
+		"days":       creditdesk.DSOPeriodDays,
+		"edges":      pgdialect.Array(q.Edges),
+		"basis":      bun.SafeQuery(basis),
+		"group":      bun.SafeQuery(group.group),
+		"amounts":    bun.SafeQuery(agingAmounts(len(rep.Buckets))),
+		"labels":     bun.SafeQuery(group.labels),
+		"key":        bun.SafeQuery(group.key),
+		"label":      bun.SafeQuery(group.label),
+		"visible":    CustomerPredicate(ctx, "c", q.Filter),
+		"collection": bun.SafeQuery(strings.ToUpper(strconv.FormatBool(q.Collection))),
+	}).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("ageing report as of %s: %w", q.AsOf, err)
 	}
-	newRow := func(c *agingCell, key, label string) *creditdesk.AgingRow {
-		r := &creditdesk.AgingRow{
-			Key:                key,
-			Label:              label,
-			Total:              creditdesk.NewMoney(c.Closing),
-			Amounts:            make([]creditdesk.Money, len(rep.Buckets)),
-			NotDue:             creditdesk.NewMoney(c.NotDue),
-			Overdue:            creditdesk.NewMoney(c.Closing.Sub(c.NotDue)),
-			OpeningReceivables: creditdesk.NewMoney(c.Opening),
-			Sales:              creditdesk.NewMoney(c.Sales),
-			DSO:                nullScore(c.DSO),
-			BestPossibleDSO:    nullScore(c.BestDSO),
-			ADD:                nullScore(c.ADD),
+	for i := range rows {
+		r := &rows[i]
+		if r.PolicyVersion != nil {
+			rep.PolicyVersion = *r.PolicyVersion
 		}
-		for i := range r.Amounts {
-			r.Amounts[i] = creditdesk.NewMoney(decimal.Zero)
+		row, err := newAgingRow(rep, r)
+		if err != nil {
+			return nil, err
 		}
-		if c.CEI.Valid {
-			r.CEI = &creditdesk.Ratio{Decimal: c.CEI.Decimal}
+		if r.IsTotal {
+			row.Key, row.Label = creditdesk.AgingTotalKey, "合计"
+			rep.Totals = row
+			continue
 		}
-		return r
-	}
-	// Cells arrive ordered: each group's row before its bucket cells, then
-	// the totals' row and the bucket totals.
-	var cur *creditdesk.AgingRow
-	for i := range cells {
-		c := &cells[i]
-		if c.PolicyVersion != nil {
-			rep.PolicyVersion = *c.PolicyVersion
-		}
-		switch {
-		case c.IsTotal && c.AllBuckets:
-			rep.Totals = newRow(c, creditdesk.AgingTotalKey, "合计")
-			cur = rep.Totals
-		case c.AllBuckets:
-			cur = newRow(c, *c.Key, *c.Label)
-			rep.Rows = append(rep.Rows, cur)
-		case cur != nil && c.Bucket != nil && *c.Bucket < len(rep.Buckets):
-			cur.Amounts[*c.Bucket] = creditdesk.NewMoney(c.Closing)
-		default:
-			return nil, fmt.Errorf("ageing report: unexpected cell %+v", *c)
-		}
+		rep.Rows = append(rep.Rows, row)
 	}
 	if rep.Totals == nil {
 		return nil, fmt.Errorf("ageing report: no totals row")
@@ -157,6 +149,43 @@ func (s CreditStore) AgingReport(ctx context.Context, q creditdesk.AgingQuery) (
 		return nil, creditdesk.Errorf(creditdesk.ENOTFOUND, "no policy version is in force on %s", q.AsOf)
 	}
 	return rep, nil
+}
+
+// newAgingRow converts a row of aging.sql; the collection measures only
+// when the report asked for them.
+func newAgingRow(rep *creditdesk.AgingReport, c *agingRow) (*creditdesk.AgingRow, error) {
+	if len(c.Amounts) != len(rep.Buckets) {
+		return nil, fmt.Errorf("ageing report: %d amounts for %d buckets", len(c.Amounts), len(rep.Buckets))
+	}
+	r := &creditdesk.AgingRow{
+		Total:              creditdesk.NewMoney(c.Closing),
+		Amounts:            make([]creditdesk.Money, len(c.Amounts)),
+		NotDue:             creditdesk.NewMoney(c.NotDue),
+		Overdue:            creditdesk.NewMoney(c.Closing.Sub(c.NotDue)),
+		OpeningReceivables: creditdesk.NewMoney(c.Opening),
+		Sales:              creditdesk.NewMoney(c.Sales),
+	}
+	if c.Key != nil {
+		r.Key = *c.Key
+	}
+	if c.Label != nil {
+		r.Label = *c.Label
+	}
+	for i, a := range c.Amounts {
+		d, err := decimal.NewFromString(a)
+		if err != nil {
+			return nil, fmt.Errorf("ageing report: amount %q: %w", a, err)
+		}
+		r.Amounts[i] = creditdesk.NewMoney(d)
+	}
+	if !rep.Collection {
+		return r, nil
+	}
+	r.DSO, r.BestPossibleDSO, r.ADD = nullScore(c.DSO), nullScore(c.BestDSO), nullScore(c.ADD)
+	if c.CEI.Valid {
+		r.CEI = &creditdesk.Ratio{Decimal: c.CEI.Decimal}
+	}
+	return r, nil
 }
 
 // nullScore wraps a nullable number of days.

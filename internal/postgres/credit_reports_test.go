@@ -43,7 +43,7 @@ func TestAgingReport(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("by customer, default edges, due date", func(t *testing.T) {
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay})
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,8 +87,21 @@ func TestAgingReport(t *testing.T) {
 				r.OpeningReceivables.String(), r.Sales.String())
 		}
 	})
+	t.Run("a plain ageing leaves the collection measures out", func(t *testing.T) {
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "A001: 40000.00 [10000.00 0.00 0.00 30000.00 0.00 0.00] dso=null best=null add=null cei=null"
+		if got := agingLine(rep.Rows[0]); got != want || rep.Collection {
+			t.Errorf("\n got %s\nwant %s", got, want)
+		}
+		if got := rep.Totals.Total.String() + " " + rep.Rows[0].NotDue.String(); got != "102720.72 10000.00" {
+			t.Errorf("total and A001 not due: %s", got)
+		}
+	})
 	t.Run("edges 15, 45", func(t *testing.T) {
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay, Edges: []int{15, 45}})
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay, Edges: []int{15, 45}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +119,7 @@ func TestAgingReport(t *testing.T) {
 		// Days since shipment: A1 121, A2 60; B1 171, B2 71; C1 29, C2 25;
 		// D2 149; E0 60, E1 61, E30 90, E60 120, E90/E120/E121 150+; F1 10;
 		// G1 5.
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay, Basis: creditdesk.AgingShipDate})
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay, Basis: creditdesk.AgingShipDate})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +128,7 @@ func TestAgingReport(t *testing.T) {
 		}
 	})
 	t.Run("by rep", func(t *testing.T) {
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay, GroupBy: creditdesk.AgingByRep, Edges: []int{30, 60, 90, 120}})
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay, GroupBy: creditdesk.AgingByRep, Edges: []int{30, 60, 90, 120}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +141,7 @@ func TestAgingReport(t *testing.T) {
 		}
 	})
 	t.Run("by office, filtered to NB", func(t *testing.T) {
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay, GroupBy: creditdesk.AgingByOffice,
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay, GroupBy: creditdesk.AgingByOffice,
 			Filter: &creditdesk.CustomerFilter{OfficeCodes: []string{"NB"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -141,7 +154,7 @@ func TestAgingReport(t *testing.T) {
 		}
 	})
 	t.Run("by industry", func(t *testing.T) {
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay, GroupBy: creditdesk.AgingByIndustry})
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay, GroupBy: creditdesk.AgingByIndustry})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +167,7 @@ func TestAgingReport(t *testing.T) {
 		}
 	})
 	t.Run("nothing open: a zero totals row", func(t *testing.T) {
-		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditdesk.MustParseDate("2024-05-01")})
+		rep, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditdesk.MustParseDate("2024-05-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +177,7 @@ func TestAgingReport(t *testing.T) {
 	})
 	for _, edges := range [][]int{{}, {0, 30}, {30, 30}, {60, 30}, {-5}} {
 		t.Run(fmt.Sprintf("bad edges %v", edges), func(t *testing.T) {
-			_, err := s.AgingReport(ctx, creditdesk.AgingQuery{AsOf: creditDay, Edges: edges})
+			_, err := s.AgingReport(ctx, creditdesk.AgingQuery{Collection: true, AsOf: creditDay, Edges: edges})
 			if creditdesk.ErrorCode(err) != creditdesk.EINVALID {
 				t.Errorf("error %v, want BAD_USER_INPUT", err)
 			}

@@ -151,8 +151,8 @@ func (s CreditStore) CustomerCreditPositions(ctx context.Context, ids []int64, a
 		return nil, err
 	}
 	warn := p.Decimal("limit_warn_ratio")
-	args := positionArgs(ctx, d, warn, nil, bun.SafeQuery("e.customer_id IN (?)", bun.In(ids)))
-	args["ids"] = bun.In(ids)
+	args := positionArgs(ctx, d, warn, nil, bun.SafeQuery("e.customer_id IN (?)", bun.List(ids)))
+	args["ids"] = bun.List(ids)
 	var rows []positionRow
 	err = s.DB.NewRaw(`SELECT p.* FROM (`+positionsSQL+`) p WHERE p.id IN (?ids)`, args).Scan(ctx, &rows)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -251,7 +251,15 @@ func (s CreditStore) CreditPositions(ctx context.Context, q creditdesk.CreditPos
 		return nil, err
 	}
 	warn := p.Decimal("limit_warn_ratio")
-	args := positionArgs(ctx, d, warn, q.Filter, bun.SafeQuery("TRUE"))
+	// A list narrowed by the filter or the actor's scope computes the
+	// exposure of its customers only (the id array is an InitPlan, pushed
+	// into the exposure function like a constant); a list of every customer
+	// computes it for all in one pass.
+	escope := schema.QueryAppender(bun.SafeQuery("TRUE"))
+	if narrowsCustomers(ctx, q.Filter) {
+		escope = bun.SafeQuery("e.customer_id = ANY(ARRAY(SELECT c.id FROM customers c WHERE ?))", CustomerPredicate(ctx, "c", q.Filter))
+	}
+	args := positionArgs(ctx, d, warn, q.Filter, escope)
 	args["alert"] = bun.SafeQuery("TRUE")
 	if q.Alert != nil {
 		args["alert"] = bun.SafeQuery("p.cp_alert = ?", string(*q.Alert))
@@ -328,4 +336,18 @@ func (s CreditStore) CreditCheck(ctx context.Context, customerCode string, amoun
 		return nil, err
 	}
 	return creditdesk.DecideCreditCheck(pos, amount, pos.WarnRatio.Decimal), nil
+}
+
+// narrowsCustomers reports whether the filter or the actor's scope selects
+// fewer than all customers.
+func narrowsCustomers(ctx context.Context, f *creditdesk.CustomerFilter) bool {
+	if u := creditdesk.ActorFrom(ctx); u != nil && !u.Role.SeesAllCustomers() {
+		return true
+	}
+	if f == nil {
+		return false
+	}
+	return len(f.OfficeCodes) > 0 || len(f.RepUsernames) > 0 || len(f.Industries) > 0 || len(f.DealerTypes) > 0 ||
+		len(f.RelationshipClasses) > 0 || len(f.Statuses) > 0 || len(f.CreditClasses) > 0 || len(f.Codes) > 0 ||
+		(f.Search != nil && strings.TrimSpace(*f.Search) != "")
 }

@@ -38,28 +38,28 @@ func CustomerPredicate(ctx context.Context, alias string, f *creditdesk.Customer
 	}
 	if f != nil {
 		if len(f.OfficeCodes) > 0 {
-			add("%[1]s.office_id IN (SELECT o.id FROM offices o WHERE o.code IN (?))", bun.In(f.OfficeCodes))
+			add("%[1]s.office_id IN (SELECT o.id FROM offices o WHERE o.code IN (?))", bun.List(f.OfficeCodes))
 		}
 		if len(f.RepUsernames) > 0 {
-			add("%[1]s.rep_id IN (SELECT u.id FROM users u WHERE u.username IN (?))", bun.In(f.RepUsernames))
+			add("%[1]s.rep_id IN (SELECT u.id FROM users u WHERE u.username IN (?))", bun.List(f.RepUsernames))
 		}
 		if len(f.Industries) > 0 {
-			add("%[1]s.industry IN (?)", bun.In(f.Industries))
+			add("%[1]s.industry IN (?)", bun.List(f.Industries))
 		}
 		if len(f.DealerTypes) > 0 {
-			add("%[1]s.dealer_type IN (?)", bun.In(f.DealerTypes))
+			add("%[1]s.dealer_type IN (?)", bun.List(f.DealerTypes))
 		}
 		if len(f.RelationshipClasses) > 0 {
-			add("%[1]s.relationship_class IN (?)", bun.In(f.RelationshipClasses))
+			add("%[1]s.relationship_class IN (?)", bun.List(f.RelationshipClasses))
 		}
 		if len(f.Statuses) > 0 {
-			add("%[1]s.status IN (?)", bun.In(f.Statuses))
+			add("%[1]s.status IN (?)", bun.List(f.Statuses))
 		}
 		if len(f.CreditClasses) > 0 {
-			add("%[1]s.credit_class IN (?)", bun.In(f.CreditClasses))
+			add("%[1]s.credit_class IN (?)", bun.List(f.CreditClasses))
 		}
 		if len(f.Codes) > 0 {
-			add("%[1]s.code IN (?)", bun.In(f.Codes))
+			add("%[1]s.code IN (?)", bun.List(f.Codes))
 		}
 		if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
 			// ILIKE '%…%' is served by the trigram indexes for 3+ characters

@@ -219,7 +219,7 @@ func (s InvestigationStore) LatestInvestigations(ctx context.Context, customerID
 				ORDER BY ci.date DESC, ci.id DESC
 				LIMIT 1
 			) x
-			WHERE c.id IN (?) AND ?`, bun.In(customerIDs), CustomerPredicate(ctx, "c", nil)).Scan(ctx, &rows); err != nil {
+			WHERE c.id IN (?) AND ?`, bun.List(customerIDs), CustomerPredicate(ctx, "c", nil)).Scan(ctx, &rows); err != nil {
 			return nil, fmt.Errorf("load latest investigations: %w", err)
 		}
 	}

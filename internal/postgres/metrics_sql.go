@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -97,8 +98,12 @@ const (
 	rollupFacts = `SELECT s.customer_id, NULL::bigint AS product_id, NULL::bigint AS invoice_id, s.month AS day,
 		s.sales, s.cost, s.quantity, NULL::numeric AS ar, NULL::boolean AS last_bucket
 	FROM (?sales) s`
-	lineFacts = `SELECT l.customer_id, l.product_id, l.invoice_id, l.ship_date AS day,
-		l.base_amount AS sales, l.cost_amount AS cost, l.quantity, NULL::numeric AS ar, NULL::boolean AS last_bucket
+	// Quantity and invoice are read only when a measure needs them
+	// (?line_quantity, ?line_invoice: the column or NULL), so that other
+	// queries are index-only scans of the ship-date index.
+	lineFacts = `SELECT l.customer_id, l.product_id, ?line_invoice AS invoice_id, l.ship_date AS day,
+		l.base_amount AS sales, l.cost_amount AS cost, ?line_quantity AS quantity, NULL::numeric AS ar,
+		NULL::boolean AS last_bucket
 	FROM sales_lines l
 	WHERE l.ship_date >= ?from::date AND l.ship_date <= ?to::date`
 	// The open invoices as of each bucket's last day (the period's end
@@ -156,11 +161,11 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 			return nil, creditdesk.FieldError("dimensions", string(d), "is not a dimension")
 		}
 		needLines = needLines || d.OfProduct()
-		if ds.join != "" && !contains(joins, ds.join) {
+		if ds.join != "" && !slices.Contains(joins, ds.join) {
 			joins = append(joins, ds.join)
 		}
 	}
-	if (len(q.ProductCodes) > 0 || len(q.ProductCategories) > 0) && !contains(joins, productJoin) {
+	if (len(q.ProductCodes) > 0 || len(q.ProductCategories) > 0) && !slices.Contains(joins, productJoin) {
 		joins = append(joins, productJoin)
 	}
 
@@ -174,9 +179,17 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 	var facts string
 	if needLines {
 		facts = lineFacts
+		args["line_quantity"] = bun.SafeQuery("NULL::numeric")
+		if slices.Contains(q.Measures, creditdesk.MeasureQuantity) {
+			args["line_quantity"] = bun.SafeQuery("l.quantity")
+		}
+		args["line_invoice"] = bun.SafeQuery("NULL::bigint")
+		if slices.Contains(q.Measures, creditdesk.MeasureInvoiceCount) {
+			args["line_invoice"] = bun.SafeQuery("l.invoice_id")
+		}
 	} else {
 		facts = rollupFacts
-		args["sales"] = customerMonthSales(q.Period)
+		args["sales"] = customerMonthSales(q.Period, slices.Contains(q.Measures, creditdesk.MeasureQuantity))
 	}
 	if wantReceivables {
 		facts += "\n\tUNION ALL\n\t" + receivableFacts
@@ -227,11 +240,11 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 	where := "?customers"
 	if len(q.ProductCodes) > 0 {
 		where += " AND p.code IN (?product_codes)"
-		args["product_codes"] = bun.In(q.ProductCodes)
+		args["product_codes"] = bun.List(q.ProductCodes)
 	}
 	if len(q.ProductCategories) > 0 {
 		where += " AND p.category IN (?product_categories)"
-		args["product_categories"] = bun.In(q.ProductCategories)
+		args["product_categories"] = bun.List(q.ProductCategories)
 	}
 
 	// The order: totals first, then the caller's, then bucket and keys.
@@ -243,9 +256,9 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 		}
 		switch {
 		case o.Measure != nil:
-			order = append(order, fmt.Sprintf("g.m%d %s", index(q.Measures, *o.Measure), dir))
+			order = append(order, fmt.Sprintf("g.m%d %s", slices.Index(q.Measures, *o.Measure), dir))
 		case o.Dimension != nil:
-			order = append(order, fmt.Sprintf(`g.d%d_key COLLATE "C" %s`, index(q.Dimensions, *o.Dimension), dir))
+			order = append(order, fmt.Sprintf(`g.d%d_key COLLATE "C" %s`, slices.Index(q.Dimensions, *o.Dimension), dir))
 		default:
 			order = append(order, "g.bucket "+dir)
 		}
@@ -292,21 +305,3 @@ LIMIT ?limit`,
 	return &metricsPlan{query: namedQuery(text, args), separateTotals: separateTotals, limit: limit}, nil
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-// index returns the position of v in xs (Validate made sure it is there).
-func index[T comparable](xs []T, v T) int {
-	for i, x := range xs {
-		if x == v {
-			return i
-		}
-	}
-	return -1
-}

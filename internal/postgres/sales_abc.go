@@ -44,7 +44,7 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		Total           decimal.Decimal
 	}
 	sq := namedQuery(salesQuery("abc.sql"), sqlArgs{
-		"sales":       customerMonthSales(q.Period),
+		"sales":       customerMonthSales(q.Period, false),
 		"customers":   CustomerPredicate(ctx, "c", q.Filter),
 		"by_category": q.ByCategory,
 		"a":           a,

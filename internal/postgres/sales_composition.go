@@ -23,7 +23,7 @@ func (s SalesStore) SalesComposition(ctx context.Context, period creditdesk.Peri
 		Total     decimal.Decimal
 	}
 	q := namedQuery(salesQuery("composition.sql"), sqlArgs{
-		"sales":     customerMonthSales(period),
+		"sales":     customerMonthSales(period, false),
 		"customers": CustomerPredicate(ctx, "c", f),
 	})
 	if err := s.DB.NewRaw("?", q).Scan(ctx, &rows); err != nil {

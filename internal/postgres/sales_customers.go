@@ -19,7 +19,7 @@ func loadCustomers(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*cre
 		return out, nil
 	}
 	var cs []*creditdesk.Customer
-	if err := db.NewRaw("SELECT c.* FROM customers c WHERE c.id IN (?)", bun.In(ids)).Scan(ctx, &cs); err != nil {
+	if err := db.NewRaw("SELECT c.* FROM customers c WHERE c.id IN (?)", bun.List(ids)).Scan(ctx, &cs); err != nil {
 		return nil, fmt.Errorf("load customers: %w", err)
 	}
 	for _, c := range cs {

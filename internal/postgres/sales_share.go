@@ -40,7 +40,7 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 		Meets         *bool
 	}
 	sq := namedQuery(salesQuery("customer_share.sql"), sqlArgs{
-		"sales":     customerMonthSales(q.Period),
+		"sales":     customerMonthSales(q.Period, false),
 		"customers": CustomerPredicate(ctx, "c", q.Filter),
 		"unit":      unit,
 		"step":      step,

@@ -91,11 +91,16 @@ func splitMonths(p creditdesk.Period) monthSplit {
 // customerMonthSales is the relation (customer_id, month, sales, cost,
 // quantity, lines) of the sales in period p by customer and calendar month,
 // possibly several rows per pair (rollup and lines); aggregate it. Only
-// pairs with at least one line appear.
-func customerMonthSales(p creditdesk.Period) schema.QueryWithArgs {
+// pairs with at least one line appear. The quantity is null unless
+// withQuantity.
+func customerMonthSales(p creditdesk.Period, withQuantity bool) schema.QueryWithArgs {
 	s := splitMonths(p)
+	quantity := bun.SafeQuery("NULL::numeric")
+	if withQuantity {
+		quantity = bun.SafeQuery("l.quantity")
+	}
 	return namedQuery(salesQuery("customer_month_sales.sql"), sqlArgs{
-		"from": s.From, "whole_from": s.WholeFrom, "whole_to": s.WholeTo, "to": s.To,
+		"from": s.From, "whole_from": s.WholeFrom, "whole_to": s.WholeTo, "to": s.To, "line_quantity": quantity,
 	})
 }
 

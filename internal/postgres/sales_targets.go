@@ -26,7 +26,7 @@ func (s SalesStore) TargetAttainment(ctx context.Context, period creditdesk.Peri
 		Attainment      decimal.NullDecimal
 	}
 	sq := namedQuery(salesQuery("target_attainment.sql"), sqlArgs{
-		"sales":       customerMonthSales(period),
+		"sales":       customerMonthSales(period, false),
 		"customers":   CustomerPredicate(ctx, "c", f),
 		"first_month": period.From.Month().First(),
 		"to":          period.To,

@@ -44,11 +44,10 @@ WITH crossed AS (
 ), credited AS (
     -- Per invoice breached before such an allocation: what was charged, and
     -- what is credited back in the month = the capped cumulative collections
-    -- after the crossing up to the month's end minus those before it.
+    -- after the crossing up to the month's end minus those before it. Each
+    -- invoice's ledger is read through settlements_invoice_idx.
     SELECT i.id, i.customer_id, ch.charged,
-           least(ch.charged, coalesce(sum(cd_base(s.amount, i.exchange_rate)), 0))
-         - least(ch.charged, coalesce(sum(cd_base(s.amount, i.exchange_rate)) FILTER (WHERE s.date < ?first::date), 0))
-               AS reversed
+           least(ch.charged, col.to_last) - least(ch.charged, col.before_first) AS reversed
     FROM collected k
     JOIN invoices i ON i.id = k.invoice_id
     JOIN customers c ON c.id = i.customer_id
@@ -57,14 +56,18 @@ WITH crossed AS (
         FROM settlements s0
         WHERE s0.invoice_id = i.id AND s0.date <= i.ship_date + ?cross::int
     ) ch
-    JOIN settlements s ON s.invoice_id = i.id
-                      AND s.kind IN ('PAYMENT', 'NOTE')
-                      AND s.date > i.ship_date + ?cross::int
-                      AND s.date <= ?last::date
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(cd_base(s.amount, i.exchange_rate)), 0) AS to_last,
+               coalesce(sum(cd_base(s.amount, i.exchange_rate)) FILTER (WHERE s.date < ?first::date), 0) AS before_first
+        FROM settlements s
+        WHERE s.invoice_id = i.id
+          AND s.kind IN ('PAYMENT', 'NOTE')
+          AND s.date > i.ship_date + ?cross::int
+          AND s.date <= ?last::date
+    ) col
     WHERE i.ship_date + ?cross::int < ?last::date
       AND ch.charged > 0
       AND ?visible
-    GROUP BY i.id, i.customer_id, ch.charged
 ), per_rep AS (
     SELECT c.rep_id, grouping(c.rep_id) <> 0 AS is_total,
            coalesce(sum(x.charged), 0) AS charged, coalesce(sum(x.reversed), 0) AS reversed

@@ -14,9 +14,12 @@ WITH scope AS (
     FROM customers c
     WHERE ?customers
 ), sales AS (
+    -- Joined to customers again rather than to scope: the planner then
+    -- estimates the join and hashes it.
     SELECT s.customer_id, sum(s.sales) AS sales
     FROM (?sales) s
-    WHERE s.customer_id IN (SELECT id FROM scope)
+    JOIN customers c ON c.id = s.customer_id
+    WHERE ?customers
     GROUP BY s.customer_id
 ), ranked AS (
     SELECT sc.id, sc.code, sc.industry, coalesce(x.sales, 0) AS sales,

@@ -11,6 +11,8 @@
 --   cross ratio    = margin × turnover            = 2 n profit / Σ(o + c)
 --   contribution   = cross ratio × share          = 2 n profit sales / (Σ(o + c) total)
 -- (null when a factor is: no sales, no snapshots, a zero total).
+-- Each part joins customers under the scope's predicate itself, so the
+-- planner sees the join (a CTE of the scope would hide its size).
 WITH scope AS (
     SELECT c.id
     FROM customers c
@@ -18,15 +20,17 @@ WITH scope AS (
 ), sold AS (
     SELECT l.product_id, sum(l.base_amount) AS sales, sum(l.cost_amount) AS cost
     FROM sales_lines l
+    JOIN customers c ON c.id = l.customer_id
     WHERE l.ship_date >= ?from::date AND l.ship_date <= ?to::date
-      AND l.customer_id IN (SELECT id FROM scope)
+      AND ?customers
     GROUP BY l.product_id
 ), targeted AS (
     SELECT t.product_id, sum(t.amount) AS target
     FROM targets t
+    JOIN customers c ON c.id = t.customer_id
     WHERE t.product_id IS NOT NULL
       AND t.month >= ?first_month::date AND t.month <= ?to::date
-      AND t.customer_id IN (SELECT id FROM scope)
+      AND ?customers
     GROUP BY t.product_id
 ), products_listed AS (
     SELECT coalesce(s.product_id, t.product_id) AS product_id,
@@ -36,8 +40,9 @@ WITH scope AS (
 ), stock AS (
     SELECT i.product_id, count(DISTINCT i.month) AS months, sum(i.opening + i.closing) AS opening_closing
     FROM inventory_snapshots i
+    JOIN customers c ON c.id = i.customer_id
     WHERE i.month >= ?first_month::date AND i.month <= ?to::date
-      AND i.customer_id IN (SELECT id FROM scope)
+      AND ?customers
       AND i.product_id IN (SELECT product_id FROM products_listed)
     GROUP BY i.product_id
 ), ranked AS (

@@ -24,7 +24,8 @@ WITH years AS (
     SELECT extract(month FROM r.month)::int AS m, sum(r.sales) AS sales
     FROM sales_customer_months r
     JOIN years ON r.month >= make_date(years.y, 1, 1) AND r.month < make_date(years.y + 1, 1, 1)
-    WHERE r.customer_id IN (SELECT id FROM scope)
+    JOIN customers c ON c.id = r.customer_id
+    WHERE ?customers
     GROUP BY 1
 ), months AS (
     SELECT g.m, coalesce(x.sales, 0) AS sales

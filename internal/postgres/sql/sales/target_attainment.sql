@@ -4,21 +4,19 @@
 -- Listed: the selected customers with such a target or with sales lines in
 -- the period. The totals (Σ target, Σ sales of the listed customers, and
 -- their quotient) come first, joined to every row.
-WITH selected AS (
-    SELECT c.id, c.code
-    FROM customers c
-    WHERE ?customers
-), targeted AS (
+WITH targeted AS (
     SELECT t.customer_id, sum(t.amount) AS target
     FROM targets t
+    JOIN customers c ON c.id = t.customer_id
     WHERE t.product_id IS NULL
       AND t.month >= ?first_month::date AND t.month <= ?to::date
-      AND t.customer_id IN (SELECT id FROM selected)
+      AND ?customers
     GROUP BY t.customer_id
 ), sold AS (
     SELECT s.customer_id, sum(s.sales) AS sales
     FROM (?sales) s
-    WHERE s.customer_id IN (SELECT id FROM selected)
+    JOIN customers c ON c.id = s.customer_id
+    WHERE ?customers
     GROUP BY s.customer_id
 ), listed AS (
     SELECT coalesce(t.customer_id, s.customer_id) AS customer_id, t.target, coalesce(s.sales, 0) AS sales
@@ -32,5 +30,5 @@ SELECT t.total_target, t.total_sales, cd_div(t.total_sales, t.total_target) AS t
        l.customer_id, l.target, l.sales, cd_div(l.sales, l.target) AS attainment
 FROM totals t
 LEFT JOIN listed l ON true
-LEFT JOIN selected sel ON sel.id = l.customer_id
-ORDER BY cd_div(l.sales, l.target) DESC NULLS LAST, sel.code COLLATE "C"
+LEFT JOIN customers c ON c.id = l.customer_id
+ORDER BY cd_div(l.sales, l.target) DESC NULLS LAST, c.code COLLATE "C"
