@@ -135,7 +135,7 @@ func TestApprovalsAndPolicyOverGraphQL(t *testing.T) {
 	a.exec(`INSERT INTO customers (code, name, industry, office_id) VALUES ('K1', '客户1', 'OTHER', (SELECT id FROM offices))`)
 	resp := a.post(`mutation { requestCreditLimit(customerCode: "K1", amount: "6000000", reason: "new plant") {
 		id amount status requiredRoles awaitingRole requestedBy { username } steps { decision role actor { username } actedOn } } }`, nil, nil)
-	want := `{"data":{"requestCreditLimit":{"id":1,"amount":"6000000.00","status":"PENDING","requiredRoles":["MANAGER","GENERAL_MANAGER"],` +
+	want := `{"data":{"requestCreditLimit":{"id":"1","amount":"6000000.00","status":"PENDING","requiredRoles":["MANAGER","GENERAL_MANAGER"],` +
 		`"awaitingRole":"MANAGER","requestedBy":{"username":"admin"},"steps":[{"decision":"REQUESTED","role":"GENERAL_MANAGER",` +
 		`"actor":{"username":"admin"},"actedOn":"2025-06-20"}]}}}`
 	if got := resp; got != want {
@@ -150,7 +150,7 @@ func TestApprovalsAndPolicyOverGraphQL(t *testing.T) {
 		t.Errorf("bad id: %s", resp)
 	}
 	resp = a.post(`{ creditLimitRequests(status: PENDING) { totalCount edges { node { id customer { code } } } } }`, nil, nil)
-	if got := resp; got != `{"data":{"creditLimitRequests":{"totalCount":1,"edges":[{"node":{"id":1,"customer":{"code":"K1"}}}]}}}` {
+	if got := resp; got != `{"data":{"creditLimitRequests":{"totalCount":1,"edges":[{"node":{"id":"1","customer":{"code":"K1"}}}]}}}` {
 		t.Errorf("list: %s", got)
 	}
 

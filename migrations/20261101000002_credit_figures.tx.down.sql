@@ -1,3 +1,4 @@
+DROP INDEX IF EXISTS invoices_due_cover_idx;
 DROP INDEX IF EXISTS settlements_date_idx;
 DROP INDEX IF EXISTS invoices_ship_settled_idx;
 DROP INDEX IF EXISTS invoices_settled_ship_idx;

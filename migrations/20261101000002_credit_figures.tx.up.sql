@@ -102,21 +102,30 @@ AS $$
                ELSE 0::numeric
            END
     FROM (
-        SELECT i.customer_id,
-               cd_div(sum((coalesce(
-                          CASE WHEN i.settled_on <= $1 THEN i.settled_on
-                               WHEN l.settled >= i.amount THEN l.last_date END,
-                          $1) - i.due_date)::numeric * i.base_amount),
-                      sum(i.base_amount)) AS days
-        FROM invoices i
-        LEFT JOIN LATERAL (
-            SELECT sum(s.amount) AS settled, max(s.date) AS last_date
-            FROM settlements s
-            WHERE s.invoice_id = i.id AND s.date <= $1
+        SELECT x.customer_id,
+               cd_div(sum((x.settled - x.due_date)::numeric * x.base_amount), sum(x.base_amount)) AS days
+        FROM (
+            -- Settled for good by asof: the settlement date is settled_on.
+            SELECT i.customer_id, i.due_date, i.base_amount, i.settled_on AS settled
+            FROM invoices i
+            WHERE i.due_date BETWEEN $1 - 364 AND $1
+              AND i.settled_on <= $1
+            UNION ALL
+            -- The others, from their ledger rows dated <= asof: settled on
+            -- the last of them if they sum to the amount, else still open
+            -- (the clock runs to asof).
+            SELECT i.customer_id, i.due_date, i.base_amount,
+                   coalesce(CASE WHEN l.settled >= i.amount THEN l.last_date END, $1)
+            FROM invoices i
+            LEFT JOIN LATERAL (
+                SELECT sum(s.amount) AS settled, max(s.date) AS last_date
+                FROM settlements s
+                WHERE s.invoice_id = i.id AND s.date <= $1
+            ) l ON true
+            WHERE i.due_date BETWEEN $1 - 364 AND $1
               AND (i.settled_on IS NULL OR i.settled_on > $1)
-        ) l ON true
-        WHERE i.due_date BETWEEN $1 - 364 AND $1
-        GROUP BY i.customer_id
+        ) x
+        GROUP BY x.customer_id
     ) w
 $$;
 
@@ -134,6 +143,10 @@ CREATE INDEX invoices_settled_ship_idx ON invoices (settled_on, ship_date)
 CREATE INDEX invoices_ship_settled_idx ON invoices (ship_date, settled_on)
     INCLUDE (id, customer_id, due_date, currency, exchange_rate, amount)
     WHERE settled_on IS NOT NULL;
+
+-- The payment score reads the invoices due in a year with what it needs.
+CREATE INDEX invoices_due_cover_idx ON invoices (due_date)
+    INCLUDE (id, customer_id, settled_on, amount, base_amount);
 
 -- The 60-day rule credits back collections dated in a month: the ledger by
 -- date.

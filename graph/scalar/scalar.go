@@ -191,3 +191,29 @@ func UnmarshalQuarter(v any) (creditdesk.Quarter, error) {
 	}
 	return q, nil
 }
+
+// MarshalInt64ID writes a numeric identifier as the GraphQL spec says an ID
+// is serialised: a string.
+func MarshalInt64ID(id int64) graphql.Marshaler { return quoted(strconv.FormatInt(id, 10)) }
+
+// UnmarshalInt64ID reads an ID given as a string or an integer.
+func UnmarshalInt64ID(v any) (int64, error) {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case json.Number:
+		s = x.String()
+	case int64:
+		return x, nil
+	case int:
+		return int64(x), nil
+	default:
+		return 0, creditdesk.Errorf(creditdesk.EINVALID, "ID: %v: not an identifier", v)
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, creditdesk.Errorf(creditdesk.EINVALID, "ID: %q: not an identifier", s)
+	}
+	return id, nil
+}

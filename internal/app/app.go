@@ -16,7 +16,7 @@ import (
 func NewResolver(db *bun.DB, clock creditdesk.Clock) *graph.Resolver {
 	return &graph.Resolver{
 		Customers:      postgres.CustomerStore{DB: db, Clock: clock},
-		Ledger:         postgres.LedgerStore{DB: db},
+		Ledger:         postgres.LedgerStore{DB: db, Clock: clock},
 		Policy:         postgres.PolicyStore{DB: db},
 		Loaders:        postgres.LoaderStore{DB: db},
 		Clock:          clock,

@@ -150,7 +150,8 @@ type CreditClassService interface {
 	// customer or a date before the first policy version.
 	CreditClass(ctx context.Context, customerCode string, asOf *Date) (*CreditClassResult, error)
 	// CreditClasses evaluates many customers, each as of its key's date, in
-	// one statement per date; results are in key order, nil for a customer
+	// one evaluation statement per distinct date (whatever the number of
+	// customers); results are in key order, nil for a customer
 	// the actor cannot see. Customer is left nil (the caller has it).
 	CreditClasses(ctx context.Context, keys []CreditClassKey) ([]*CreditClassResult, error)
 	// CreditClassHistory pages through a customer's stored evaluations,

@@ -199,7 +199,7 @@ func (s ClassStore) dateOrToday(ctx context.Context, asOf *creditdesk.Date) (cre
 	return s.today(ctx)
 }
 
-// CreditClasses evaluates many customers, one statement per distinct date
+// CreditClasses evaluates many customers, one evaluation statement per distinct date
 // (the policy version in force then), results in key order; nil for a
 // customer the actor cannot see. Any caller may use it; it is what the
 // per-request dataloader calls.

@@ -132,7 +132,7 @@ func EvaluateDealers(ctx context.Context, db *bun.DB, q creditdesk.Quarter) (Dea
 			), history AS (
 				-- 级别调整: a history row only when the class changes.
 				INSERT INTO customer_history (customer_id, field, old_value, new_value, reason, changed_by)
-				SELECT r.id, 'dealer_class', r.old_class, r.new_class, ?reason, ?actor
+				SELECT r.id, 'dealerClass', r.old_class, r.new_class, ?reason, ?actor
 				FROM regraded r
 				WHERE r.old_class IS DISTINCT FROM r.new_class
 				RETURNING customer_id

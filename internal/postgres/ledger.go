@@ -26,6 +26,9 @@ import (
 // concurrent payments cannot both take the same open balance.
 type LedgerStore struct {
 	DB *bun.DB
+	// Clock tells today, the date a dishonour re-evaluates the customer's
+	// credit class as of; nil is the system clock.
+	Clock creditdesk.Clock
 }
 
 var _ creditdesk.LedgerService = LedgerStore{}
@@ -260,6 +263,17 @@ func (s LedgerStore) SetNoteStatus(ctx context.Context, in creditdesk.NoteStatus
 		if _, err := tx.NewRaw(`UPDATE notes SET status = ?, status_date = ?, settled_on = ? WHERE id = ?`,
 			in.Status, in.Date, settledOn, n.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("update note status: %w", err)
+		}
+		if in.Status == creditdesk.NoteDishonored {
+			// 000 第七条2: a dishonoured note is a credit event that forces
+			// the customer's re-evaluation, in the same transaction.
+			p, err := PolicyStore{DB: tx}.CurrentPolicy(ctx)
+			if err != nil {
+				return err
+			}
+			if err := ReevaluateCustomer(ctx, tx, n.CustomerID, s.Clock.Today(p.Location())); err != nil {
+				return fmt.Errorf("re-evaluate after the dishonour: %w", err)
+			}
 		}
 		if _, err := tx.NewRaw(`INSERT INTO note_status_changes (note_id, status, date, changed_by, reason)
 			VALUES (?, ?, ?, ?, ?)`, n.ID, in.Status, in.Date, actor, blankToNil(in.Reason)).Exec(ctx); err != nil {

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"creditdesk/internal/creditdesk"
 	"creditdesk/internal/postgres"
@@ -522,4 +524,49 @@ func TestNoteLifeCycle(t *testing.T) {
 			})
 		}
 	})
+}
+
+func TestDishonourReevaluatesTheCustomer(t *testing.T) {
+	// 000 第七条2: a dishonoured note is a credit event. K1 has no stored
+	// class; the dishonour on 2025-07-02 (today, by the store's clock) fires
+	// R5 — a dishonoured note within the last 24 months — so K1 becomes 丙
+	// in the same transaction, with a CREDIT_EVENT snapshot and a history row.
+	f, _ := ledgerFixture(t)
+	store := postgres.LedgerStore{DB: f.db, Clock: fixedClock("2025-07-02")}
+	if _, err := store.ReceiveNote(f.ctx, note("N1", "2025-04-01", "300.00", "INV-A", "300.00")); err != nil {
+		t.Fatal(err)
+	}
+	for _, mv := range []struct {
+		status creditdesk.NoteStatus
+		day    string
+	}{{creditdesk.NotePresented, "2025-06-28"}, {creditdesk.NoteDishonored, "2025-07-02"}} {
+		if _, err := store.SetNoteStatus(f.ctx, creditdesk.NoteStatusInput{Number: "N1", Status: mv.status,
+			Date: date(mv.day)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var class, trigger, asOf string
+	var rules []string
+	if err := f.db.NewRaw(`SELECT c.credit_class, e.trigger, s.as_of::text, s.fired_rules
+		FROM customers c
+		JOIN credit_class_snapshots s ON s.customer_id = c.id
+		JOIN credit_class_evaluations e ON e.id = s.evaluation_id
+		WHERE c.code = 'K1'`).Scan(f.ctx, &class, &trigger, &asOf, pgdialect.Array(&rules)); err != nil {
+		t.Fatal(err)
+	}
+	if class != "BING" || trigger != "CREDIT_EVENT" || asOf != "2025-07-02" || !slices.Contains(rules, "R5") {
+		t.Errorf("after the dishonour: class %s, trigger %s, as of %s, rules %v; want BING, CREDIT_EVENT, 2025-07-02, R5",
+			class, trigger, asOf, rules)
+	}
+	var history int
+	if err := f.db.NewRaw(`SELECT count(*) FROM customer_history h JOIN customers c ON c.id = h.customer_id
+		WHERE c.code = 'K1' AND h.field = 'creditClass' AND h.new_value = 'BING'`).Scan(f.ctx, &history); err != nil || history != 1 {
+		t.Errorf("history rows for the class change: %d (%v), want 1", history, err)
+	}
+}
+
+// fixedClock is a clock stopped at noon of day in Shanghai.
+func fixedClock(day string) creditdesk.Clock {
+	t := date(day).Time().Add(12 * time.Hour)
+	return func() time.Time { return t }
 }

@@ -343,7 +343,7 @@ func (s SalesForceStore) ReassignCustomers(ctx context.Context, in creditdesk.Re
 					RETURNING c.*
 				), history AS (
 					INSERT INTO customer_history (customer_id, field, old_value, new_value, reason, changed_by, approved_by)
-					SELECT m.id, 'rep', ?from_name, ?to_name, ?reason, ?changed_by, ?approver::bigint
+					SELECT m.id, 'repUsername', ?from_name, ?to_name, ?reason, ?changed_by, ?approver::bigint
 					FROM moved m
 				)
 				SELECT * FROM moved ORDER BY code`,

@@ -318,7 +318,7 @@ func TestRepHandoverAndReassignment(t *testing.T) {
 		if len(r.Customers) != 1 || r.Customers[0].Code != "H3" {
 			t.Errorf("moved %v", r.Customers)
 		}
-		if n := w.count(`SELECT count(*) FROM customer_history WHERE field = 'rep' AND old_value = 'rep2' AND new_value = 'rep1'`); n != 1 {
+		if n := w.count(`SELECT count(*) FROM customer_history WHERE field = 'repUsername' AND old_value = 'rep2' AND new_value = 'rep1'`); n != 1 {
 			t.Errorf("%d history rows for H3, want 1", n)
 		}
 	})
