@@ -89,8 +89,8 @@ func TestEvaluateDealers(t *testing.T) {
 			t.Errorf("archive %q, want %q", got, want)
 		}
 		want := []string{
-			`G1 dealer_class null→A "dealer evaluation 2025Q2" by admin`,
-			`G2 dealer_class null→C "dealer evaluation 2025Q2" by admin`,
+			`G1 dealerClass null→A "dealer evaluation 2025Q2" by admin`,
+			`G2 dealerClass null→C "dealer evaluation 2025Q2" by admin`,
 		}
 		if got := history(); !reflect.DeepEqual(got, want) {
 			t.Errorf("history\n got %q\nwant %q", got, want)
@@ -131,7 +131,7 @@ func TestEvaluateDealers(t *testing.T) {
 			t.Errorf("summary\n got %s\nwant %s", got, want)
 		}
 		h := history()
-		if want := `G2 dealer_class C→B "dealer evaluation 2025Q2" by admin`; len(h) != 3 || h[2] != want {
+		if want := `G2 dealerClass C→B "dealer evaluation 2025Q2" by admin`; len(h) != 3 || h[2] != want {
 			t.Errorf("history %q, want a third row %q", h, want)
 		}
 		if got, want := archive(), "G1:A@2025Q2 G2:B@2025Q2 N1: "; got != want {

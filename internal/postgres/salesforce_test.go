@@ -303,8 +303,8 @@ func TestRepHandoverAndReassignment(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{
-			`H1 rep gone→rep2 "rep gone left the company" by admin approved by mgr`,
-			`H2 rep gone→rep2 "rep gone left the company" by admin approved by mgr`,
+			`H1 repUsername gone→rep2 "rep gone left the company" by admin approved by mgr`,
+			`H2 repUsername gone→rep2 "rep gone left the company" by admin approved by mgr`,
 		}
 		if !reflect.DeepEqual(hist, want) {
 			t.Errorf("history\n got %q\nwant %q", hist, want)
