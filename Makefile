@@ -6,7 +6,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test lint vet fmt-check staticcheck generate
+.PHONY: all build run test lint vet fmt-check staticcheck generate bench bench-quick
 
 all: build
 
@@ -36,3 +36,11 @@ staticcheck:
 ## generate: regenerate the GraphQL code from graph/schema (committed; not part of the tests)
 generate:
 	$(GO) tool gqlgen generate
+
+## bench: the benchmark suite on the large demo data set (not part of `make test`; see docs/BENCHMARKS.md)
+bench:
+	$(GO) run ./bench/cmd/benchrun --scale large --duration 10s --warmup 3s
+
+## bench-quick: the same suite on the medium data set, in about three minutes
+bench-quick:
+	$(GO) run ./bench/cmd/benchrun --scale medium --duration 1s --warmup 500ms --slice 500ms
