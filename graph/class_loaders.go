@@ -26,7 +26,7 @@ type ClassLoaders struct {
 // NewClassLoaders returns a fresh set of credit class loaders; results are
 // cached for the loaders' lifetime, so make one per request.
 func NewClassLoaders(classes creditdesk.CreditClassService, inv creditdesk.InvestigationService) *ClassLoaders {
-	opts := []dataloadgen.Option{dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)}
+	opts := []dataloadgen.Option{dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)}
 	return &ClassLoaders{
 		results: dataloadgen.NewLoader(func(ctx context.Context, keys []creditdesk.CreditClassKey) ([]*creditdesk.CreditClassResult, []error) {
 			rs, err := classes.CreditClasses(ctx, keys)

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
@@ -57,7 +56,7 @@ func NewCreditLoaders(svc creditdesk.CreditService) *CreditLoaders {
 				}
 			}
 			return out, nil
-		}, dataloadgen.WithWait(time.Millisecond), dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)),
+		}, dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)),
 	}
 }
 

@@ -182,7 +182,11 @@ func (r *queryResolver) Customer(ctx context.Context, code string) (*creditdesk.
 		// not visible.
 		return nil, nil
 	}
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	r.prefetchCustomers(ctx, customerFields(ctx, false), []*creditdesk.Customer{c})
+	return c, nil
 }
 
 // Customers is the resolver for the customers field.
@@ -203,6 +207,11 @@ func (r *queryResolver) Customers(ctx context.Context, filter *creditdesk.Custom
 	if err != nil {
 		return nil, err
 	}
+	nodes := make([]*creditdesk.Customer, len(conn.Edges))
+	for i, e := range conn.Edges {
+		nodes[i] = e.Node
+	}
+	r.prefetchCustomers(ctx, customerFields(ctx, true), nodes)
 	return customerConnection(conn, after), nil
 }
 

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -29,7 +28,7 @@ func NewDealerLoaders(svc creditdesk.DealerService) *DealerLoaders {
 				return nil, []error{err}
 			}
 			return cards, nil
-		}, dataloadgen.WithWait(5*time.Millisecond), dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)),
+		}, dataloadgen.WithWait(LoaderWait), dataloadgen.WithBatchCapacity(creditdesk.MaxPageSize)),
 	}
 }
 

@@ -37,7 +37,7 @@ type loadersKey struct{}
 // gqlgen starts the resolvers of a list's items concurrently, but on a busy
 // machine their start can spread over several milliseconds; a batch split in
 // two costs a statement, so the wait errs on the side of whole batches.
-const LoaderWait = 16 * time.Millisecond
+const LoaderWait = 4 * time.Millisecond
 
 // loaderOptions are the options of every per-request loader.
 var loaderOptions = []dataloadgen.Option{dataloadgen.WithWait(LoaderWait)}

@@ -1,0 +1,169 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"creditdesk/graph/scalar"
+	"creditdesk/internal/creditdesk"
+)
+
+// prefetchCustomers looks ahead at what the query asks of the customers just
+// resolved — their office, rep and lists, with each list's arguments — and
+// loads all of it at once, one batch per loader, before their fields
+// resolve. The field resolvers then find their answers in the loaders'
+// caches, so how many statements a page costs does not depend on how the
+// scheduler happened to spread the field resolvers over the loaders' wait
+// window, and no nested level waits for a batch of its own.
+//
+// A field whose arguments do not make a valid key is left to its resolver,
+// which reports the error where it belongs.
+func (r *Resolver) prefetchCustomers(ctx context.Context, fields []graphql.CollectedField, cs []*creditdesk.Customer) {
+	l, err := loadersFrom(ctx)
+	if err != nil || len(cs) == 0 {
+		return
+	}
+	vars := graphql.GetOperationContext(ctx).Variables
+	var offices, users []int64
+	var lists []creditdesk.AccountListQuery
+	for _, f := range fields {
+		args := f.ArgumentMap(vars)
+		switch f.Name {
+		case "office":
+			for _, c := range cs {
+				offices = append(offices, c.OfficeID)
+			}
+		case "rep":
+			for _, c := range cs {
+				if c.RepID != nil {
+					users = append(users, *c.RepID)
+				}
+			}
+		case "contacts":
+			for _, c := range cs {
+				lists = append(lists, creditdesk.AccountListQuery{List: creditdesk.ListContacts, CustomerID: c.ID})
+			}
+		case "history", "payments", "invoices", "notes", "sales":
+			lists = append(lists, r.listKeys(ctx, l, f.Name, args, cs)...)
+		}
+	}
+	var wg sync.WaitGroup
+	if len(offices) > 0 {
+		wg.Go(func() { l.Offices.LoadAll(ctx, offices) }) //nolint:errcheck // the field resolver reports errors
+	}
+	if len(users) > 0 {
+		wg.Go(func() { l.Users.LoadAll(ctx, users) }) //nolint:errcheck
+	}
+	if len(lists) > 0 {
+		wg.Go(func() { l.AccountLists.LoadAll(ctx, lists) }) //nolint:errcheck
+	}
+	wg.Wait()
+}
+
+// listKeys builds, for every customer, the loader key the list field's
+// resolver will ask for; nil when the arguments are not valid.
+func (r *Resolver) listKeys(ctx context.Context, l *Loaders, field string, args map[string]any,
+	cs []*creditdesk.Customer) []creditdesk.AccountListQuery {
+	first, ok1 := optionalInt(args["first"])
+	after, ok2 := optionalString(args["after"])
+	if !ok1 || !ok2 {
+		return nil
+	}
+	list := map[string]creditdesk.AccountList{"history": creditdesk.ListHistory, "payments": creditdesk.ListPayments,
+		"invoices": creditdesk.ListInvoices, "notes": creditdesk.ListNotes, "sales": creditdesk.ListSales}[field]
+	proto, err := accountListQuery(list, &creditdesk.Customer{}, first, after)
+	if err != nil {
+		return nil
+	}
+	switch field {
+	case "invoices":
+		if v := args["asOf"]; v != nil {
+			if proto.AsOf, err = scalar.UnmarshalDate(v); err != nil {
+				return nil
+			}
+		} else if proto.AsOf, err = l.Today(ctx, r.Clock, r.Policy); err != nil {
+			return nil
+		}
+		open, _ := args["openOnly"].(bool)
+		proto.OpenOnly = open
+	case "notes":
+		if v := args["statuses"]; v != nil {
+			raw, ok := v.([]any)
+			if !ok {
+				return nil
+			}
+			statuses := make([]creditdesk.NoteStatus, len(raw))
+			for i, s := range raw {
+				str, ok := s.(string)
+				if !ok {
+					return nil
+				}
+				statuses[i] = creditdesk.NoteStatus(str)
+			}
+			proto.Statuses = creditdesk.NoteStatusSet(statuses)
+		}
+	case "sales":
+		if v := args["period"]; v != nil {
+			p, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			from, err1 := scalar.UnmarshalDate(p["from"])
+			to, err2 := scalar.UnmarshalDate(p["to"])
+			if err1 != nil || err2 != nil || to.Before(from) {
+				return nil
+			}
+			proto.From, proto.To = from, to
+		}
+	}
+	keys := make([]creditdesk.AccountListQuery, len(cs))
+	for i, c := range cs {
+		keys[i] = proto
+		keys[i].CustomerID = c.ID
+	}
+	return keys
+}
+
+func optionalInt(v any) (*int, bool) {
+	if v == nil {
+		return nil, true
+	}
+	n, err := graphql.UnmarshalInt(v)
+	if err != nil {
+		return nil, false
+	}
+	return &n, true
+}
+
+func optionalString(v any) (*string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	s, ok := v.(string)
+	return &s, ok
+}
+
+// customerFields returns the fields a query selects on the Customer under the
+// current field: the customer itself (`customer`), or the nodes of a
+// connection's edges (`customers`).
+func customerFields(ctx context.Context, connection bool) []graphql.CollectedField {
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	if !connection {
+		return fields
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	var out []graphql.CollectedField
+	for _, e := range fields {
+		if e.Name != "edges" {
+			continue
+		}
+		for _, n := range graphql.CollectFields(opCtx, e.Selections, nil) {
+			if n.Name == "node" {
+				out = append(out, graphql.CollectFields(opCtx, n.Selections, []string{"Customer"})...)
+			}
+		}
+	}
+	return out
+}
