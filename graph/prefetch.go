@@ -28,6 +28,7 @@ func (r *Resolver) prefetchCustomers(ctx context.Context, fields []graphql.Colle
 	vars := graphql.GetOperationContext(ctx).Variables
 	var offices, users []int64
 	var lists []creditdesk.AccountListQuery
+	var later []func()
 	for _, f := range fields {
 		args := f.ArgumentMap(vars)
 		switch f.Name {
@@ -47,6 +48,26 @@ func (r *Resolver) prefetchCustomers(ctx context.Context, fields []graphql.Colle
 			}
 		case "history", "payments", "invoices", "notes", "sales":
 			lists = append(lists, r.listKeys(ctx, l, f.Name, args, cs)...)
+		case "creditPosition":
+			if day, ok := r.prefetchDay(ctx, args, r.creditDay); ok {
+				keys := make([]creditPositionKey, len(cs))
+				for i, c := range cs {
+					keys[i] = creditPositionKey{CustomerID: c.ID, AsOf: day}
+				}
+				later = append(later, func() { r.creditLoadersFrom(ctx).positions.LoadAll(ctx, keys) }) //nolint:errcheck
+			}
+		case "creditClassResult":
+			if day, ok := r.prefetchDay(ctx, args, r.classDay); ok {
+				keys := make([]creditdesk.CreditClassKey, len(cs))
+				for i, c := range cs {
+					keys[i] = creditdesk.CreditClassKey{CustomerID: c.ID, AsOf: day}
+				}
+				later = append(later, func() { r.classLoadersFrom(ctx).results.LoadAll(ctx, keys) }) //nolint:errcheck
+			}
+		case "latestInvestigation":
+			later = append(later, func() { r.classLoadersFrom(ctx).latest.LoadAll(ctx, ids(cs)) }) //nolint:errcheck
+		case "dealerScorecards":
+			later = append(later, func() { r.dealerLoadersFrom(ctx).storedScorecards.LoadAll(ctx, ids(cs)) }) //nolint:errcheck
 		}
 	}
 	var wg sync.WaitGroup
@@ -59,7 +80,34 @@ func (r *Resolver) prefetchCustomers(ctx context.Context, fields []graphql.Colle
 	if len(lists) > 0 {
 		wg.Go(func() { l.AccountLists.LoadAll(ctx, lists) }) //nolint:errcheck
 	}
+	for _, load := range later {
+		wg.Go(load)
+	}
 	wg.Wait()
+}
+
+func ids(cs []*creditdesk.Customer) []int64 {
+	out := make([]int64, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// prefetchDay resolves a field's asOf argument the way its resolver does
+// (day), or reports that the prefetch should leave the field alone.
+func (r *Resolver) prefetchDay(ctx context.Context, args map[string]any,
+	day func(context.Context, *creditdesk.Date) (creditdesk.Date, error)) (creditdesk.Date, bool) {
+	var asOf *creditdesk.Date
+	if v := args["asOf"]; v != nil {
+		d, err := scalar.UnmarshalDate(v)
+		if err != nil {
+			return creditdesk.Date{}, false
+		}
+		asOf = &d
+	}
+	d, err := day(ctx, asOf)
+	return d, err == nil
 }
 
 // listKeys builds, for every customer, the loader key the list field's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -118,6 +119,63 @@ const (
 // TimeGrains lists every grain.
 var TimeGrains = []TimeGrain{GrainDay, GrainWeek, GrainMonth, GrainQuarter, GrainYear}
 
+// MetricsBucket is one time bucket of a metrics query: Start is the first
+// day of the calendar bucket (a week's Monday, a month's first day; it may
+// lie before the period), End its last day within the period; Last marks
+// the period's last bucket.
+type MetricsBucket struct {
+	Start, End Date
+	Last       bool
+}
+
+// MetricsBuckets returns the time buckets of period p under grain g, in
+// order; without a grain, the period is the one bucket.
+func MetricsBuckets(p Period, g *TimeGrain) []MetricsBucket {
+	if g == nil {
+		return []MetricsBucket{{Start: p.From, End: p.To, Last: true}}
+	}
+	start := p.From
+	switch *g {
+	case GrainWeek:
+		// ISO weeks start on Monday.
+		start = start.AddDays(-((int(start.Time().Weekday()) + 6) % 7))
+	case GrainMonth:
+		start = start.Month().First()
+	case GrainQuarter:
+		start = start.Quarter().First()
+	case GrainYear:
+		start = NewDate(start.Year(), time.January, 1)
+	}
+	var out []MetricsBucket
+	for !start.After(p.To) {
+		var next Date
+		switch *g {
+		case GrainDay:
+			next = start.AddDays(1)
+		case GrainWeek:
+			next = start.AddDays(7)
+		case GrainMonth:
+			next = NewDate(start.Year(), start.Time().Month()+1, 1)
+		case GrainQuarter:
+			next = NewDate(start.Year(), start.Time().Month()+3, 1)
+		default:
+			next = NewDate(start.Year()+1, time.January, 1)
+		}
+		b := MetricsBucket{Start: start, End: next.AddDays(-1)}
+		if !b.End.Before(p.To) {
+			b.End, b.Last = p.To, true
+		}
+		out = append(out, b)
+		start = next
+	}
+	return out
+}
+
+// MaxReceivableBuckets bounds the time buckets of a query asking for
+// OPEN_RECEIVABLES: each bucket end is a balance of every open invoice, so a
+// year of days is the most one query may ask for.
+const MaxReceivableBuckets = 400
+
 // Row limits of the metrics query.
 const (
 	DefaultMetricsLimit = 1000
@@ -170,7 +228,8 @@ func (q MetricsQuery) RowLimit() (int, error) {
 // measures and dimensions, a known grain, a valid period and limit, orderings
 // that name exactly one selected measure, dimension or the time bucket, and
 // no product split or product filter with OPEN_RECEIVABLES (receivables
-// belong to invoices, not to products). Every error is EINVALID.
+// belong to invoices, not to products) nor more than MaxReceivableBuckets
+// time buckets with it. Every error is EINVALID.
 func (q MetricsQuery) Validate() error {
 	if err := q.Period.Validate(); err != nil {
 		return err
@@ -205,6 +264,12 @@ func (q MetricsQuery) Validate() error {
 	}
 	if q.Grain != nil && !OneOf(*q.Grain, TimeGrains) {
 		return FieldError("grain", string(*q.Grain), "is not a time grain")
+	}
+	if slices.Contains(q.Measures, MeasureOpenReceivables) && q.Grain != nil {
+		if n := len(MetricsBuckets(q.Period, q.Grain)); n > MaxReceivableBuckets {
+			return FieldError("grain", string(*q.Grain), "gives %d time buckets; OPEN_RECEIVABLES allows at most %d: ask for a coarser grain or a shorter period",
+				n, MaxReceivableBuckets)
+		}
 	}
 	for _, o := range q.OrderBy {
 		n := 0

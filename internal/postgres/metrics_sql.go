@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/schema"
 
 	"creditdesk/internal/creditdesk"
@@ -20,7 +21,7 @@ import (
 //
 // The statement's shape:
 //
-//	WITH facts AS (sales facts [UNION ALL receivables facts])
+//	WITH [receivables CTEs,] facts AS (sales facts [UNION ALL receivables facts])
 //	SELECT … FROM (
 //	    SELECT dimension keys and labels, time bucket, measures, GROUPING(…)
 //	    FROM facts JOIN customers [JOIN offices, users, products]
@@ -31,7 +32,7 @@ import (
 // Sales facts come from the monthly rollup (plus the lines of partial
 // months) when no product, invoice or sub-month detail is needed, else from
 // sales_lines; receivables facts are the open invoices as of each bucket's
-// last day (cd_invoice_open).
+// last day.
 
 // measureSQL is each measure's aggregate over the facts f. Facts of the
 // receivables carry NULL in the sales columns (and sales facts NULL in ar),
@@ -106,16 +107,40 @@ const (
 		NULL::boolean AS last_bucket
 	FROM sales_lines l
 	WHERE l.ship_date >= ?from::date AND l.ship_date <= ?to::date`
-	// The open invoices as of each bucket's last day (the period's end
-	// without a grain), from the ledger.
-	receivableFacts = `SELECT o.customer_id, NULL::bigint, NULL::bigint, b.start,
-		NULL::numeric, NULL::numeric, NULL::numeric, o.open_base, b.last_bucket
-	FROM (?buckets) b
-	CROSS JOIN LATERAL cd_invoice_open(b.asof) o`
-	grainBuckets = `SELECT g::date AS start, least((g + ?step::interval)::date - 1, ?to::date) AS asof,
-		(g + ?step::interval)::date > ?to::date AS last_bucket
-	FROM generate_series(date_trunc(?unit, ?from::timestamp), ?to::timestamp, ?step::interval) g`
-	periodBucket = `SELECT ?from::date AS start, ?to::date AS asof, true AS last_bucket`
+	// Open receivables per invoice as of each bucket's last day, in one
+	// pass over the invoices rather than one per bucket end: an invoice
+	// is open on day D when it was shipped by D and not settled for good by
+	// D (settled_on, kept by the ledger's trigger); its open balance is its
+	// amount less the ledger rows dated on or before D, valued at its rate
+	// and rounded invoice by invoice (DOMAIN.md §9), the same figure as
+	// cd_invoice_open(D). Only settlements dated before the invoice was
+	// settled for good can fall on a day it is open, which keeps the
+	// partial settlements small.
+	receivableCTEs = `receivable_buckets AS (
+	SELECT * FROM unnest(?bucket_starts::date[], ?bucket_ends::date[], ?bucket_last::boolean[]) AS b(start, asof, last_bucket)
+), receivable_invoices AS MATERIALIZED (
+	SELECT i.id, i.customer_id, i.ship_date, i.settled_on, i.amount, i.exchange_rate, i.base_amount
+	FROM invoices i
+	JOIN customers c ON c.id = i.customer_id
+	WHERE ?customers
+	  AND i.ship_date <= ?last_asof::date
+	  AND (i.settled_on IS NULL OR i.settled_on > ?first_asof::date)
+), partly_settled AS (
+	SELECT s.invoice_id, b.start, sum(s.amount) AS settled
+	FROM settlements s
+	JOIN receivable_invoices x ON x.id = s.invoice_id AND (x.settled_on IS NULL OR s.date < x.settled_on)
+	JOIN receivable_buckets b ON s.date <= b.asof AND x.ship_date <= b.asof
+	                          AND (x.settled_on IS NULL OR x.settled_on > b.asof)
+	GROUP BY s.invoice_id, b.start
+), `
+	receivableFacts = `SELECT x.customer_id, NULL::bigint, NULL::bigint, b.start,
+		NULL::numeric, NULL::numeric, NULL::numeric,
+		CASE WHEN pa.settled IS NULL THEN x.base_amount ELSE round((x.amount - pa.settled) * x.exchange_rate, 2) END,
+		b.last_bucket
+	FROM receivable_invoices x
+	JOIN receivable_buckets b ON x.ship_date <= b.asof AND (x.settled_on IS NULL OR x.settled_on > b.asof)
+	LEFT JOIN partly_settled pa ON pa.invoice_id = x.id AND pa.start = b.start
+	WHERE pa.settled IS NULL OR x.amount > pa.settled`
 )
 
 // metricsPlan is a compiled metrics query.
@@ -191,15 +216,20 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 		facts = rollupFacts
 		args["sales"] = customerMonthSales(q.Period, slices.Contains(q.Measures, creditdesk.MeasureQuantity))
 	}
+	ctes := ""
 	if wantReceivables {
+		ctes = receivableCTEs
 		facts += "\n\tUNION ALL\n\t" + receivableFacts
-		if grain != nil {
-			args["buckets"] = namedQuery(grainBuckets, sqlArgs{
-				"unit": grain.unit, "step": grain.step, "from": q.Period.From, "to": q.Period.To,
-			})
-		} else {
-			args["buckets"] = namedQuery(periodBucket, sqlArgs{"from": q.Period.From, "to": q.Period.To})
+		buckets := creditdesk.MetricsBuckets(q.Period, q.Grain)
+		starts, ends, last := make([]string, len(buckets)), make([]string, len(buckets)), make([]bool, len(buckets))
+		for i, b := range buckets {
+			starts[i], ends[i], last[i] = b.Start.String(), b.End.String(), b.Last
 		}
+		args["bucket_starts"] = pgdialect.Array(starts)
+		args["bucket_ends"] = pgdialect.Array(ends)
+		args["bucket_last"] = pgdialect.Array(last)
+		args["first_asof"] = buckets[0].End
+		args["last_asof"] = buckets[len(buckets)-1].End
 	}
 	bucketExpr := "NULL::date"
 	if grain != nil {
@@ -283,7 +313,7 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 	for j := range q.Measures {
 		outer = append(outer, fmt.Sprintf("g.m%d", j))
 	}
-	text := fmt.Sprintf(`WITH facts AS (
+	text := fmt.Sprintf(`WITH %sfacts AS (
 	SELECT x.*, %s AS bucket
 	FROM (
 	%s
@@ -300,8 +330,7 @@ FROM (
 ) g
 ORDER BY %s
 LIMIT ?limit`,
-		bucketExpr, facts, strings.Join(outer, ", "), strings.Join(cols, ",\n\t\t"), strings.Join(joins, "\n\t"), where, groupBy,
+		ctes, bucketExpr, facts, strings.Join(outer, ", "), strings.Join(cols, ",\n\t\t"), strings.Join(joins, "\n\t"), where, groupBy,
 		strings.Join(order, ", "))
 	return &metricsPlan{query: namedQuery(text, args), separateTotals: separateTotals, limit: limit}, nil
 }
-

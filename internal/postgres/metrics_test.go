@@ -329,6 +329,8 @@ func TestMetrics(t *testing.T) {
 			"order by period without a grain": {Measures: mMeasures("SALES"), Period: metricsQ1,
 				OrderBy: []creditdesk.MetricsOrder{{Period: new(true)}}},
 			"period backwards": {Measures: mMeasures("SALES"), Period: salesPeriod("2025-02-01", "2025-01-01")},
+			"receivables on more than 400 days": {Measures: mMeasures("OPEN_RECEIVABLES"), Grain: mGrain("DAY"),
+				Period: salesPeriod("2024-01-01", "2025-03-31")},
 		}
 		for name, q := range bad {
 			if _, err := store.Metrics(f.ctx, q); creditdesk.ErrorCode(err) != creditdesk.EINVALID {
@@ -424,6 +426,39 @@ func TestMetricsOneStatement(t *testing.T) {
 		}
 		if c.Count() != 1 {
 			t.Errorf("%d statements, want 1", c.Count())
+		}
+	}
+}
+
+// TestMetricsBuckets works the time buckets out by hand: calendar buckets,
+// the first starting on or before the period, the ends clipped to it.
+func TestMetricsBuckets(t *testing.T) {
+	show := func(p creditdesk.Period, g *creditdesk.TimeGrain) string {
+		var parts []string
+		for _, b := range creditdesk.MetricsBuckets(p, g) {
+			s := b.Start.String() + ".." + b.End.String()
+			if b.Last {
+				s += "*"
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, c := range []struct {
+		p    creditdesk.Period
+		g    *creditdesk.TimeGrain
+		want string
+	}{
+		{salesPeriod("2025-01-15", "2025-03-10"), nil, "2025-01-15..2025-03-10*"},
+		// 2025-01-01 is a Wednesday: its ISO week starts on Monday 2024-12-30.
+		{salesPeriod("2025-01-01", "2025-01-13"), mGrain("WEEK"), "2024-12-30..2025-01-05 2025-01-06..2025-01-12 2025-01-13..2025-01-13*"},
+		{salesPeriod("2025-01-15", "2025-03-31"), mGrain("MONTH"), "2025-01-01..2025-01-31 2025-02-01..2025-02-28 2025-03-01..2025-03-31*"},
+		{salesPeriod("2024-11-30", "2025-05-01"), mGrain("QUARTER"), "2024-10-01..2024-12-31 2025-01-01..2025-03-31 2025-04-01..2025-05-01*"},
+		{salesPeriod("2024-02-29", "2025-01-01"), mGrain("YEAR"), "2024-01-01..2024-12-31 2025-01-01..2025-01-01*"},
+		{salesPeriod("2024-02-28", "2024-03-01"), mGrain("DAY"), "2024-02-28..2024-02-28 2024-02-29..2024-02-29 2024-03-01..2024-03-01*"},
+	} {
+		if got := show(c.p, c.g); got != c.want {
+			t.Errorf("%v %v: %s\n   want %s", c.p, c.g, got, c.want)
 		}
 	}
 }

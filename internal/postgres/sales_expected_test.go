@@ -44,6 +44,59 @@ func TestSalesReportsMatchExpected(t *testing.T) {
 		}
 	})
 
+	t.Run("metrics OPEN_RECEIVABLES equals the ledger's cd_invoice_open at every month end", func(t *testing.T) {
+		// testdata/small has partial payments, notes, a dishonour, write-offs
+		// and USD invoices; the metrics query computes every month end in
+		// one pass, cd_invoice_open one day at a time.
+		g := creditdesk.GrainMonth
+		res, err := postgres.MetricsStore{DB: db}.Metrics(ctx, creditdesk.MetricsQuery{
+			Measures: []creditdesk.Measure{creditdesk.MeasureOpenReceivables}, Dimensions: []creditdesk.Dimension{creditdesk.DimensionCustomer},
+			Grain: &g, Period: salesPeriod("2022-01-15", "2025-06-30"), Limit: mInt(10000),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range res.Rows {
+			_, v := creditdesk.MeasureValueOf(r.Values[0])
+			if !v.IsZero() {
+				got[*r.Dimensions[0].Key+" "+r.PeriodEnd.String()] = v.StringFixed(2)
+			}
+		}
+		var want []struct {
+			Key  string
+			Open string
+		}
+		if err := db.NewRaw(`SELECT c.code || ' ' || d.asof::text AS key, sum(o.open_base)::numeric(20,2)::text AS open
+			FROM (SELECT (m + interval '1 month' - interval '1 day')::date AS asof
+			      FROM generate_series('2022-01-01'::date, '2025-06-01'::date, interval '1 month') m) d
+			CROSS JOIN LATERAL cd_invoice_open(d.asof) o
+			JOIN customers c ON c.id = o.customer_id
+			GROUP BY 1 HAVING sum(o.open_base) <> 0`).Scan(ctx, &want); err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 100 {
+			t.Fatalf("only %d customer-month balances to compare", len(want))
+		}
+		for _, w := range want {
+			if got[w.Key] != w.Open {
+				t.Errorf("%s: metrics %q, cd_invoice_open %s", w.Key, got[w.Key], w.Open)
+			}
+			delete(got, w.Key)
+		}
+		for k, v := range got {
+			t.Errorf("%s: metrics %s, cd_invoice_open nothing", k, v)
+		}
+		// The totals are the balance at the period's end, 2025-06-30.
+		var end string
+		if err := db.NewRaw(`SELECT sum(open_base)::numeric(20,2)::text FROM cd_invoice_open('2025-06-30')`).Scan(ctx, &end); err != nil {
+			t.Fatal(err)
+		}
+		if _, tot := creditdesk.MeasureValueOf(res.Totals.Values[0]); tot.StringFixed(2) != end {
+			t.Errorf("totals %s, want the balance on 2025-06-30, %s", tot.StringFixed(2), end)
+		}
+	})
+
 	t.Run("salesComposition_2024", func(t *testing.T) {
 		rep, err := store.SalesComposition(ctx, year2024, nil)
 		if err != nil {

@@ -28,8 +28,9 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 		return nil, creditdesk.FieldError("granularity", string(q.Granularity), "is not MONTH or YEAR")
 	}
 	var rows []struct {
-		CompanySales  decimal.Decimal
-		SelectedSales decimal.Decimal
+		Part          int
+		CompanySales  decimal.NullDecimal
+		SelectedSales decimal.NullDecimal
 		SelectedShare decimal.NullDecimal
 		CustomerID    *int64
 		Bucket        creditdesk.Date
@@ -61,14 +62,12 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 		return nil, err
 	}
 	rep := &creditdesk.CustomerShareReport{Period: q.Period, Granularity: q.Granularity, Rows: []*creditdesk.CustomerShareRow{}}
-	for i, r := range rows {
-		if i == 0 {
-			rep.CompanyTotal = creditdesk.NewMoney(r.CompanySales)
-			rep.SelectedSales = creditdesk.NewMoney(r.SelectedSales)
+	for _, r := range rows {
+		if r.Part == 0 {
+			rep.CompanyTotal = creditdesk.NewMoney(r.CompanySales.Decimal)
+			rep.SelectedSales = creditdesk.NewMoney(r.SelectedSales.Decimal)
 			rep.SelectedShare = ratioOrNil(r.SelectedShare)
-		}
-		if r.CustomerID == nil {
-			continue // the totals of an empty report
+			continue
 		}
 		label := r.Bucket.Month().String()
 		if q.Granularity == creditdesk.ShareYearly {

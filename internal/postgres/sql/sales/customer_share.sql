@@ -6,7 +6,8 @@
 -- bucket when it has sales lines in it or has a required share (then also
 -- with zero sales, so a miss shows). Buckets are clipped to the period.
 -- meets compares exact amounts: sales >= required share × company total.
--- The totals come first, joined to every row, so they exist without rows.
+-- The totals come first, in a row of their own (part 0), so they exist
+-- without rows and are not repeated on every row.
 WITH per_customer AS (
     SELECT s.customer_id, date_trunc(?unit, s.month::timestamp)::date AS bucket, sum(s.sales) AS sales
     FROM (?sales) s
@@ -34,15 +35,22 @@ WITH per_customer AS (
     SELECT (SELECT coalesce(sum(total), 0) FROM company) AS company_sales,
            (SELECT coalesce(sum(sales), 0) FROM listed) AS selected_sales
 )
-SELECT t.company_sales, t.selected_sales, cd_div(t.selected_sales, t.company_sales) AS selected_share,
+SELECT * FROM (
+SELECT 0 AS part, t.company_sales, t.selected_sales, cd_div(t.selected_sales, t.company_sales) AS selected_share,
+       NULL::bigint AS customer_id, NULL::date AS bucket, NULL::numeric AS sales, NULL::numeric AS company_total,
+       NULL::numeric AS share, NULL::numeric AS required_share, NULL::boolean AS meets, NULL::text AS code
+FROM totals t
+UNION ALL
+SELECT 1, NULL, NULL, NULL,
        l.customer_id, l.bucket, l.sales, l.company_total,
-       cd_div(l.sales, l.company_total) AS share,
+       cd_div(l.sales, l.company_total),
        l.required_share,
        CASE
            WHEN l.required_share IS NULL THEN NULL
            WHEN l.company_total > 0 THEN l.sales >= l.required_share * l.company_total
            WHEN l.company_total < 0 THEN l.sales <= l.required_share * l.company_total
-       END AS meets
-FROM totals t
-LEFT JOIN listed l ON true
-ORDER BY l.bucket, l.sales DESC, l.code COLLATE "C"
+       END,
+       l.code
+FROM listed l
+) u
+ORDER BY u.part, u.bucket, u.sales DESC, u.code COLLATE "C"
