@@ -63,13 +63,56 @@ type Loaders struct {
 	todayOnce sync.Once
 	today     creditdesk.Date
 	todayErr  error
+
+	src LoaderSource
+}
+
+// fetchNow answers what a look-ahead already knows it needs at once, without
+// the loaders' wait: it calls the source directly and primes the loaders,
+// so the fields that ask next find the answers cached. Errors are left for
+// the fields' own loads to report.
+func (l *Loaders) fetchNow(ctx context.Context, offices, users []int64, lists []creditdesk.AccountListQuery) {
+	var wg sync.WaitGroup
+	if len(offices) > 0 {
+		wg.Go(func() {
+			if os, err := l.src.OfficesByID(ctx, offices); err == nil {
+				for i, o := range os {
+					l.Offices.Prime(offices[i], o)
+				}
+			}
+		})
+	}
+	if len(users) > 0 {
+		wg.Go(func() {
+			if us, os, err := l.src.UsersByID(ctx, users); err == nil {
+				for i, u := range us {
+					l.Users.Prime(users[i], u)
+				}
+				primeAll(l.Offices, os, func(o *creditdesk.Office) int64 { return o.ID })
+			}
+		})
+	}
+	if len(lists) > 0 {
+		wg.Go(func() {
+			pages, rel, errs := l.src.AccountLists(ctx, lists)
+			if rel != nil {
+				l.prime(rel)
+			}
+			for i, p := range pages {
+				if p != nil && (i >= len(errs) || errs[i] == nil) {
+					l.AccountLists.Prime(lists[i], p)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // WithLoaders returns a context carrying a fresh set of loaders over src.
 // It is called once per operation, so nothing is cached across requests
 // (or across actors).
 func WithLoaders(ctx context.Context, src LoaderSource) context.Context {
-	l := &Loaders{}
+	l := &Loaders{src: src}
 	l.Offices = dataloadgen.NewLoader(byID(src.OfficesByID), loaderOptions...)
 	l.Users = dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*creditdesk.User, []error) {
 		users, offices, err := src.UsersByID(ctx, ids)

@@ -71,19 +71,24 @@ func (r *Resolver) prefetchCustomers(ctx context.Context, fields []graphql.Colle
 		}
 	}
 	var wg sync.WaitGroup
-	if len(offices) > 0 {
-		wg.Go(func() { l.Offices.LoadAll(ctx, offices) }) //nolint:errcheck // the field resolver reports errors
-	}
-	if len(users) > 0 {
-		wg.Go(func() { l.Users.LoadAll(ctx, users) }) //nolint:errcheck
-	}
-	if len(lists) > 0 {
-		wg.Go(func() { l.AccountLists.LoadAll(ctx, lists) }) //nolint:errcheck
-	}
+	wg.Go(func() { l.fetchNow(ctx, unique(offices), unique(users), lists) })
 	for _, load := range later {
 		wg.Go(load)
 	}
 	wg.Wait()
+}
+
+// unique returns ids without repeats, so a primed key is fetched once.
+func unique(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func ids(cs []*creditdesk.Customer) []int64 {
