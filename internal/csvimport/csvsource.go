@@ -21,8 +21,16 @@ type csvSource struct {
 	index   []int    // index[i]: field of the record holding columns[i]
 	width   int      // fields per record (the header's)
 	values  []any
+	cells   []string // the row's values; values points into it (no allocation per value)
 	rows    int64
 	err     error
+	// The reader's part of phase 1 (rowcheck.go): bad is the first row
+	// that fails it, badColumn the index of its column in the file spec.
+	// The rows after it are read to the end, so a malformed record
+	// anywhere in the file is still reported first, but not staged.
+	checks    rowCheck
+	bad       *LineError
+	badColumn int
 }
 
 // newCSVSource reads the header of r and matches it against the file's
@@ -71,6 +79,17 @@ func newCSVSource(file string, r io.Reader, cols []column) (*csvSource, error) {
 		}
 	}
 	src.values = make([]any, len(src.columns)+1)
+	src.cells = make([]string, len(src.columns))
+	src.checks = rowCheck{file: file, cols: cols, field: make([]int, len(cols)), value: make([]bool, len(cols))}
+	for k, c := range cols {
+		src.checks.value[k] = c.checkedInReader()
+		src.checks.field[k] = -1
+		for i, h := range header {
+			if h == c.name {
+				src.checks.field[k] = i
+			}
+		}
+	}
 	return src, nil
 }
 
@@ -89,40 +108,45 @@ func columnList(cols []column) string {
 
 // Next implements pgx.CopyFromSource.
 func (s *csvSource) Next() bool {
-	if s.err != nil {
-		return false
-	}
-	rec, err := s.r.Read()
-	if err == io.EOF {
-		return false
-	}
-	line, _ := s.r.FieldPos(0)
-	if err != nil {
-		s.err = parseError(s.file, err, rec, s.width)
-		return false
-	}
-	s.values[0] = int64(line)
-	for i, j := range s.index {
-		v := rec[j]
-		if v == "" {
-			// An empty cell is the same as an absent optional column.
-			s.values[i+1] = nil
-			continue
-		}
-		// COPY would reject these with a message naming neither the line
-		// nor the column.
-		if !utf8.ValidString(v) {
-			s.err = &LineError{File: s.file, Line: line, Column: s.columns[i], Value: strings.ToValidUTF8(v, "\uFFFD"), Problem: "the value is not valid UTF-8"}
+	for s.err == nil {
+		rec, err := s.r.Read()
+		if err == io.EOF {
 			return false
 		}
-		if strings.IndexByte(v, 0) >= 0 {
-			s.err = &LineError{File: s.file, Line: line, Column: s.columns[i], Problem: "the value contains a NUL character"}
+		line, _ := s.r.FieldPos(0)
+		if err != nil {
+			s.err = parseError(s.file, err, rec, s.width)
 			return false
 		}
-		s.values[i+1] = v
+		s.values[0] = int64(line)
+		for i, j := range s.index {
+			v := rec[j]
+			if v == "" {
+				// An empty cell is the same as an absent optional column.
+				s.values[i+1] = nil
+				continue
+			}
+			// COPY would reject these with a message naming neither the
+			// line nor the column.
+			if !utf8.ValidString(v) {
+				s.err = &LineError{File: s.file, Line: line, Column: s.columns[i], Value: strings.ToValidUTF8(v, "\uFFFD"), Problem: "the value is not valid UTF-8"}
+				return false
+			}
+			if strings.IndexByte(v, 0) >= 0 {
+				s.err = &LineError{File: s.file, Line: line, Column: s.columns[i], Problem: "the value contains a NUL character"}
+				return false
+			}
+			s.cells[i] = v
+			s.values[i+1] = &s.cells[i]
+		}
+		if s.bad != nil {
+			continue // past the first bad row: read, not staged
+		}
+		s.bad, s.badColumn = s.checks.check(rec, line)
+		s.rows++
+		return true
 	}
-	s.rows++
-	return true
+	return false
 }
 
 // Values implements pgx.CopyFromSource.

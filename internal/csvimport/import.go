@@ -259,7 +259,7 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 	if err := im.exec("ANALYZE " + spec.stage()); err != nil {
 		return FileProgress{}, err
 	}
-	if err := im.validate(spec); err != nil {
+	if err := im.validate(spec, src); err != nil {
 		return FileProgress{}, err
 	}
 	if spec.load != nil {
@@ -298,12 +298,13 @@ func (im *importer) refuseIdentical(file, sum string) error {
 
 // validate finds the first bad row of a staged file, in line order.
 //
-// Phase 1 checks the shape of every value. If it finds a bad row at line L,
-// the rows from L on are dropped from the staging table (the import fails
-// anyway) and phase 2, the rules that cast values and join other tables,
-// runs over the rows before L only: so phase 2 never casts a malformed
-// value, and a rule broken before line L is still reported first.
-func (im *importer) validate(spec *fileSpec) error {
+// Phase 1 checks the shape of every value: row by row in the reader (src,
+// rowcheck.go), over distinct values in SQL (shapeChecks). If it finds a bad
+// row at line L, the rows from L on are dropped from the staging table (the
+// import fails anyway) and phase 2, the rules that cast values and join
+// other tables, runs over the rows before L only: so phase 2 never casts a
+// malformed value, and a rule broken before line L is still reported first.
+func (im *importer) validate(spec *fileSpec, src *csvSource) error {
 	stage := spec.stage()
 	checks, err := im.shapeChecks(spec)
 	if err != nil {
@@ -312,6 +313,13 @@ func (im *importer) validate(spec *fileSpec) error {
 	bad1, err := im.firstBad(spec.name, stage+" s", checks)
 	if err != nil {
 		return err
+	}
+	// The reader staged rows up to its first bad one: SQL's first bad row
+	// is at or before it, and on the same row the earlier column's check
+	// is the one phase 1 reports.
+	if src.bad != nil && (bad1 == nil || src.bad.Line < bad1.Line ||
+		src.bad.Line == bad1.Line && src.badColumn < columnIndex(spec.columns, bad1.Column)) {
+		bad1 = src.bad
 	}
 	if bad1 != nil {
 		if err := im.exec(fmt.Sprintf("DELETE FROM %s WHERE line >= %d", stage, bad1.Line)); err != nil {
@@ -334,14 +342,15 @@ func (im *importer) validate(spec *fileSpec) error {
 	return nil
 }
 
-// shapeChecks returns phase 1: in column order, a required value must be
-// present and a present value well-formed.
+// shapeChecks returns the SQL part of phase 1: in column order, the values
+// of the columns with few distinct values must be well-formed. (That a
+// required value is present and that a value of many distinct values, an
+// amount, is well-formed is checked row by row by the reader.)
 //
 // Columns with few distinct values are first checked over those values, in
 // one scan (GROUPING SETS, one hash table per column); only a value found bad
 // there is looked for row by row, so a valid file costs one cheap pass
-// instead of a date parse per row. Columns of many values (amounts) are
-// checked row by row.
+// instead of a date parse per row.
 func (im *importer) shapeChecks(spec *fileSpec) ([]check, error) {
 	badValues := map[string][]string{}
 	var few []column
@@ -381,16 +390,6 @@ func (im *importer) shapeChecks(spec *fileSpec) ([]check, error) {
 	var out []check
 	for _, c := range spec.columns {
 		v := "s." + c.name
-		if c.required {
-			out = append(out, check{column: c.name, cond: v + " IS NULL", value: "''", msg: "a value is required"})
-		}
-		if !c.fewValues() {
-			for _, vc := range c.valueChecks(v) {
-				vc.cond = v + " IS NOT NULL AND " + vc.cond
-				out = append(out, vc)
-			}
-			continue
-		}
 		if bad := badValues[c.name]; len(bad) > 0 {
 			quoted := make([]string, len(bad))
 			for i, b := range bad {
@@ -404,6 +403,16 @@ func (im *importer) shapeChecks(spec *fileSpec) ([]check, error) {
 		}
 	}
 	return out, nil
+}
+
+// columnIndex is the position of the column named name in cols, -1 if none.
+func columnIndex(cols []column, name string) int {
+	for i, c := range cols {
+		if c.name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // columnNames joins the names of cols with sep.
@@ -449,12 +458,8 @@ func (im *importer) firstBad(file, from string, checks []check) (*LineError, err
 	if err := im.conn.QueryRow(im.ctx, q).Scan(&value, &detail); err != nil {
 		return nil, fmt.Errorf("%s: validate: %w", file, err)
 	}
-	e := &LineError{File: file, Line: int(line), Column: c.column, Value: deref(value)}
-	e.Problem = c.msg
-	if strings.Contains(c.msg, "%[") {
-		e.Problem = fmt.Sprintf(c.msg, deref(value), deref(detail))
-	}
-	return e, nil
+	return &LineError{File: file, Line: int(line), Column: c.column, Value: deref(value),
+		Problem: problem(c.msg, deref(value), deref(detail))}, nil
 }
 
 func deref(s *string) string {

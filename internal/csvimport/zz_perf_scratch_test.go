@@ -19,3 +19,27 @@ func BenchmarkZZWritePerfData(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TEMPORARY (perf work): client-side cost of reading a staged file.
+func BenchmarkZZCSVSource(b *testing.B) {
+	path := os.Getenv("PERF_CSV")
+	if path == "" {
+		b.Skip()
+	}
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		src, err := newCSVSource("sales_lines.csv", f, salesLinesFile.columns)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for src.Next() {
+		}
+		if src.err != nil || src.bad != nil {
+			b.Fatal(src.err, src.bad)
+		}
+		f.Close()
+	}
+}
