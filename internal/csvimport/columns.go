@@ -170,7 +170,9 @@ func calendarDay(v string) string {
 
 // decimalChecks validates plain decimal notation (API.md: `-?digits[.digits]`,
 // a dot, no thousands separator, no exponent), then the column's precision,
-// then its bounds.
+// then its bounds. The reader runs the same checks in Go for the columns of
+// many values (column.firstFailing, rowcheck.go): change both together;
+// TestReaderChecksMatchSQL compares them.
 func decimalChecks(c column, v string) []check {
 	var out []check
 	add := func(cond, msg string) {

@@ -4,13 +4,16 @@
 // A whole directory is one transaction, all or nothing. Each file is parsed
 // in Go with encoding/csv and streamed with COPY (binary, through the raw pgx
 // connection of that transaction) into a temporary TEXT staging table that
-// keeps each row's line number. Everything else happens set-based in SQL:
-// one query per file finds the first row, in line order, whose values are
-// malformed (dates, decimals, enums, currencies); a second finds the first
-// row that breaks a rule between rows or tables (unknown codes, duplicates,
-// keys already in the database, the ledger rules of DOMAIN.md §2 and §9);
-// then one INSERT … SELECT per table casts the staged text into the real
-// tables. A bad row stops the load with `file:line: column: what is wrong`
+// keeps each row's line number. While reading, the parser checks what must
+// be checked row by row: required cells and the decimals of many values
+// (amounts, quantities). Everything else happens set-based in SQL: one query
+// per file checks the values of few distinct values (dates, enums,
+// currencies, rates) over those values, and together with the parser's
+// checks gives the first row, in line order, whose values are malformed; a
+// second finds the first row that breaks a rule between rows or tables
+// (unknown codes, duplicates, keys already in the database, the ledger rules
+// of DOMAIN.md §2 and §9); then one INSERT … SELECT per table casts the
+// staged text into the real tables. A bad row stops the load with `file:line: column: what is wrong`
 // (a *LineError) and nothing is written.
 //
 // The receivables ledger (table settlements) is posted after the last
