@@ -145,13 +145,6 @@ func (im *importer) run() (Result, error) {
 	if err := im.exec("SET LOCAL work_mem = '256MB'"); err != nil {
 		return Result{}, err
 	}
-	if os.Getenv("CSVIMPORT_TRACE") != "" { // TEMPORARY perf tracing
-		_ = im.exec("SET LOCAL log_min_duration_statement = 0")
-		_ = im.exec("SET LOCAL log_statement_stats = on")
-		var pid int
-		_ = im.conn.QueryRow(im.ctx, "SELECT pg_backend_pid()").Scan(&pid)
-		fmt.Fprintf(os.Stderr, "TRACE backend pid %d\n", pid)
-	}
 	// One import at a time: the checks below read the tables they are
 	// about to fill (codes that already exist, open balances).
 	if err := im.exec("SELECT pg_advisory_xact_lock(hashtext('creditdesk.csvimport'))"); err != nil {
