@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/uptrace/bun"
 
 	"creditdesk/graph"
@@ -42,10 +41,8 @@ func newCreditAPI(t *testing.T) *creditAPI {
 		Credit:    postgres.CreditStore{DB: db, Clock: creditAPIClock},
 		Clock:     creditAPIClock,
 	}
+	// graph.NewHandler puts the request's loaders in the context itself.
 	h := graph.NewHandler(r, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(graph.WithCreditLoaders(ctx, r))
-	})
 	return &creditAPI{t: t, db: db, srv: h}
 }
 

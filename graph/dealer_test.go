@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/uptrace/bun"
 
 	"creditdesk/graph"
@@ -38,10 +37,8 @@ func newDealerAPI(t *testing.T) *dealerAPI {
 		SalesForce: postgres.SalesForceStore{DB: db, Clock: clock},
 		Clock:      clock,
 	}
+	// graph.NewHandler puts the request's loaders in the context itself.
 	h := graph.NewHandler(r, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(graph.WithDealerLoaders(ctx, r.Dealers))
-	})
 	return &dealerAPI{t: t, db: db, srv: h}
 }
 
