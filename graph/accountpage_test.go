@@ -1,111 +1,20 @@
 package graph_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
-	"creditdesk/graph"
-	"creditdesk/internal/pgtest"
 	"creditdesk/internal/postgres"
 )
-
-// accountAPI serves the real GraphQL handler (graph.NewHandler, loaders per
-// operation) over a fresh database, with the clock frozen at 2025-06-30
-// 10:00 in Shanghai.
-type accountAPI struct {
-	t   *testing.T
-	db  *bun.DB
-	srv http.Handler
-}
-
-var accountClock = func() time.Time { return time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC) }
-
-func newAccountAPI(t *testing.T) *accountAPI {
-	t.Helper()
-	db := pgtest.New(t)
-	r := &graph.Resolver{
-		Customers: postgres.CustomerStore{DB: db, Clock: accountClock},
-		Ledger:    postgres.LedgerStore{DB: db},
-		Policy:    postgres.PolicyStore{DB: db},
-		Loaders:   postgres.LoaderStore{DB: db},
-		Clock:     accountClock,
-	}
-	return &accountAPI{t: t, db: db, srv: graph.NewHandler(r, slog.New(slog.NewTextHandler(io.Discard, nil)))}
-}
-
-func (a *accountAPI) exec(query string, args ...any) {
-	a.t.Helper()
-	if _, err := a.db.NewRaw(query, args...).Exec(context.Background()); err != nil {
-		a.t.Fatalf("%s: %v", query, err)
-	}
-}
-
-// accountResponse is a GraphQL response as a client reads it.
-type accountResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// errorCodes lists the extensions.code of each error.
-func (r *accountResponse) errorCodes() []string {
-	var out []string
-	for _, e := range r.Errors {
-		out = append(out, fmt.Sprint(e.Extensions["code"]))
-	}
-	return out
-}
-
-// post sends a GraphQL request through the handler; counter, when set,
-// counts every SQL statement the request sends.
-func (a *accountAPI) post(query string, vars map[string]any, counter *postgres.StatementCounter) *accountResponse {
-	a.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if counter != nil {
-		req = req.WithContext(postgres.WithStatementCounter(req.Context(), counter))
-	}
-	rec := httptest.NewRecorder()
-	a.srv.ServeHTTP(rec, req)
-	var resp accountResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		a.t.Fatalf("response %q: %v", rec.Body.String(), err)
-	}
-	return &resp
-}
-
-// data runs a request that must succeed and decodes its data into v.
-func (a *accountAPI) data(query string, vars map[string]any, v any) {
-	a.t.Helper()
-	resp := a.post(query, vars, nil)
-	if len(resp.Errors) > 0 {
-		a.t.Fatalf("errors: %+v", resp.Errors)
-	}
-	if err := json.Unmarshal(resp.Data, v); err != nil {
-		a.t.Fatal(err)
-	}
-}
 
 // seedAccount creates customer K1 (office BJ, rep rep1) with n rows of
 // everything on its account page: n contacts, n history rows (each by its
 // own user, approved by mgr), n invoices of 100.00 shipped one day apart from
 // 2025-01-01, each paid 60.00 by its own payment and 40.00 by its own note,
 // and n sales lines, each of its own product and on its own invoice.
-func (a *accountAPI) seedAccount(n int) {
+func (a *api) seedAccount(n int) {
 	a.t.Helper()
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处')`)
 	a.exec(`INSERT INTO users (username, name, role, office_id)
@@ -239,10 +148,10 @@ func TestAccountPageStatementCount(t *testing.T) {
 	counts := map[int]int64{}
 	for _, n := range []int{1, 50} {
 		t.Run(fmt.Sprintf("%d rows", n), func(t *testing.T) {
-			a := newAccountAPI(t)
+			a := newAPI(t)
 			a.seedAccount(n)
 			var c postgres.StatementCounter
-			resp := a.post(accountPageQuery, map[string]any{"code": "K1"}, &c)
+			resp := a.post(accountPageQuery, withVars(map[string]any{"code": "K1"}), countedBy(&c))
 			if len(resp.Errors) > 0 {
 				t.Fatalf("errors: %+v", resp.Errors)
 			}
@@ -307,7 +216,7 @@ func TestCustomerListStatementCount(t *testing.T) {
 	counts := map[int]int64{}
 	for _, n := range []int{1, 50} {
 		t.Run(fmt.Sprintf("%d customers", n), func(t *testing.T) {
-			a := newAccountAPI(t)
+			a := newAPI(t)
 			a.exec(`INSERT INTO offices (code, name) SELECT 'O' || g, 'Office ' || g FROM generate_series(1, ?0) g;
 				INSERT INTO users (username, name, role, office_id)
 				SELECT 'rep' || g, 'Rep ' || g, 'SALES_REP', o.id FROM generate_series(1, ?0) g JOIN offices o ON o.code = 'O' || g;
@@ -318,7 +227,7 @@ func TestCustomerListStatementCount(t *testing.T) {
 				SELECT c.code || '-' || k, c.id, DATE '2025-01-01' + k, DATE '2025-01-01' + k, DATE '2025-03-01' + k, 'CNY', 10 * k, 1, 10 * k
 				FROM customers c, generate_series(1, 7) k`, n)
 			var c postgres.StatementCounter
-			resp := a.post(query, nil, &c)
+			resp := a.post(query, countedBy(&c))
 			if len(resp.Errors) > 0 {
 				t.Fatalf("errors: %+v", resp.Errors)
 			}

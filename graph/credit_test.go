@@ -1,72 +1,12 @@
 package graph_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/uptrace/bun"
-
-	"creditdesk/graph"
-	"creditdesk/internal/pgtest"
 	"creditdesk/internal/postgres"
 )
-
-// creditAPI serves the GraphQL handler over a fresh database with the
-// request loaders installed per operation, as the server does.
-type creditAPI struct {
-	t   *testing.T
-	db  *bun.DB
-	srv http.Handler
-}
-
-// creditAPIClock is 2025-06-30 09:00 in Shanghai.
-var creditAPIClock = func() time.Time { return time.Date(2025, 6, 30, 1, 0, 0, 0, time.UTC) }
-
-func newCreditAPI(t *testing.T) *creditAPI {
-	t.Helper()
-	db := pgtest.New(t)
-	r := &graph.Resolver{
-		Customers: postgres.CustomerStore{DB: db, Clock: creditAPIClock},
-		Policy:    postgres.PolicyStore{DB: db},
-		Loaders:   postgres.LoaderStore{DB: db},
-		Credit:    postgres.CreditStore{DB: db, Clock: creditAPIClock},
-		Clock:     creditAPIClock,
-	}
-	// graph.NewHandler puts the request's loaders in the context itself.
-	h := graph.NewHandler(r, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &creditAPI{t: t, db: db, srv: h}
-}
-
-func (a *creditAPI) exec(query string) {
-	a.t.Helper()
-	if _, err := a.db.ExecContext(context.Background(), query); err != nil {
-		a.t.Fatalf("%s: %v", query, err)
-	}
-}
-
-// post runs a GraphQL request and returns the raw response body; counter,
-// when set, counts the SQL statements it sends.
-func (a *creditAPI) post(query string, counter *postgres.StatementCounter) string {
-	a.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if counter != nil {
-		req = req.WithContext(postgres.WithStatementCounter(req.Context(), counter))
-	}
-	rec := httptest.NewRecorder()
-	a.srv.ServeHTTP(rec, req)
-	return rec.Body.String()
-}
 
 // seedCredit writes a small ledger, worked by hand as of 2025-06-30:
 //
@@ -79,7 +19,7 @@ func (a *creditAPI) post(query string, counter *postgres.StatementCounter) strin
 //	C003 (no limit, no rep): USD invoices at 7.1, C1 200.10 paid 100.05 on
 //	     06-20 and C2 100.05, each open 100.05 × 7.1 = 710.355 → 710.36:
 //	     exposure 1,420.72, EXCEEDED, utilisation null.
-func (a *creditAPI) seedCredit() {
+func (a *api) seedCredit() {
 	a.exec(`
 		INSERT INTO offices (code, name) VALUES ('HZ', '杭州办事处');
 		INSERT INTO users (username, name, role, office_id) VALUES ('r1', 'Rep One', 'SALES_REP', (SELECT id FROM offices));
@@ -114,7 +54,7 @@ func (a *creditAPI) seedCredit() {
 }
 
 func TestCreditPositionAPI(t *testing.T) {
-	a := newCreditAPI(t)
+	a := newAPI(t)
 	a.seedCredit()
 	for _, tc := range []struct{ name, query, want string }{
 		{"a position, as of today in Shanghai", `{ creditPosition(customerCode: "A001") {
@@ -141,7 +81,7 @@ func TestCreditPositionAPI(t *testing.T) {
 			`{"data":{"creditCheck":{"decision":"BLOCK","reasons":["the customer has no credit limit"]}}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := a.post(tc.query, nil); got != tc.want {
+			if got := a.post(tc.query).raw; got != tc.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 		})
@@ -154,7 +94,7 @@ func TestCreditPositionAPI(t *testing.T) {
 		{"a foreign cursor", `{ creditPositions(after: "bm9wZQ") { totalCount } }`, "BAD_USER_INPUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := a.post(tc.query, nil)
+			got := a.post(tc.query).raw
 			if !strings.Contains(got, `"code":"`+tc.code+`"`) {
 				t.Errorf("got %s, want an error %s", got, tc.code)
 			}
@@ -163,7 +103,7 @@ func TestCreditPositionAPI(t *testing.T) {
 }
 
 func TestCreditReportsAPI(t *testing.T) {
-	a := newCreditAPI(t)
+	a := newAPI(t)
 	a.seedCredit()
 	for _, tc := range []struct{ name, query, want string }{
 		// A001: A1 61 days overdue, A2 due today; C003 not due. DSO over
@@ -205,7 +145,7 @@ func TestCreditReportsAPI(t *testing.T) {
 				`"voidCheques":[]}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := a.post(tc.query, nil); got != tc.want {
+			if got := a.post(tc.query).raw; got != tc.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 		})
@@ -218,7 +158,7 @@ func TestCreditReportsAPI(t *testing.T) {
 		`{ limitationWatch(asOf: "2025-06-30", withinDays: -1) { daysLeft } }`,
 	} {
 		t.Run("BAD_USER_INPUT "+q, func(t *testing.T) {
-			if got := a.post(q, nil); !strings.Contains(got, `"code":"BAD_USER_INPUT"`) {
+			if got := a.post(q).raw; !strings.Contains(got, `"code":"BAD_USER_INPUT"`) {
 				t.Errorf("got %s", got)
 			}
 		})
@@ -228,7 +168,7 @@ func TestCreditReportsAPI(t *testing.T) {
 // Customer.creditPosition over a customer list goes through the request's
 // loader: the same number of statements for 1 customer as for 50.
 func TestCustomerCreditPositionLoader(t *testing.T) {
-	a := newCreditAPI(t)
+	a := newAPI(t)
 	a.exec(`
 		INSERT INTO offices (code, name) VALUES ('HZ', '杭州办事处');
 		INSERT INTO customers (code, name, industry, office_id, credit_limit)
@@ -241,8 +181,8 @@ func TestCustomerCreditPositionLoader(t *testing.T) {
 			edges { node { code creditPosition(asOf: "2025-06-30") { exposure utilization alert } } } } }`
 	}
 	var one, fifty postgres.StatementCounter
-	got1 := a.post(query(1), &one)
-	got50 := a.post(query(50), &fifty)
+	got1 := a.post(query(1), countedBy(&one)).raw
+	got50 := a.post(query(50), countedBy(&fifty)).raw
 	// K001: 950 of 1,000 = 0.95 APPROACHING; K050: 950 of 50,000.
 	if !strings.Contains(got1, `{"code":"K001","creditPosition":{"exposure":"950.00","utilization":"0.950000","alert":"APPROACHING"}}`) {
 		t.Errorf("1 customer: %s", got1)

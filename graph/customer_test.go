@@ -8,7 +8,7 @@ import (
 
 // seedArchive adds offices BJ and SH, reps and seven customers whose names
 // order differently from their codes.
-func (a *accountAPI) seedArchive() {
+func (a *api) seedArchive() {
 	a.t.Helper()
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处'), ('SH', '上海办事处');
 		INSERT INTO users (username, name, role, office_id) VALUES
@@ -44,7 +44,7 @@ const customersQuery = `query($filter: CustomerFilter, $order: CustomerOrder, $f
     totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { code } } } }`
 
 func TestCustomersConnection(t *testing.T) {
-	a := newAccountAPI(t)
+	a := newAPI(t)
 	a.seedArchive()
 
 	// By name descending, 3 a page: Golf, Foxtrot, Echo | Delta, Charlie,
@@ -105,7 +105,7 @@ func TestCustomersConnection(t *testing.T) {
 	})
 	t.Run("bad page sizes and cursors", func(t *testing.T) {
 		for _, vars := range []map[string]any{{"first": 0}, {"first": 1001}, {"first": -1}, {"after": "not-a-cursor"}} {
-			resp := a.post(customersQuery, vars, nil)
+			resp := a.post(customersQuery, withVars(vars))
 			if codes := resp.errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 				t.Errorf("%v: error codes %v, want [BAD_USER_INPUT]", vars, codes)
 			}
@@ -126,7 +126,7 @@ func TestCustomersConnection(t *testing.T) {
 }
 
 func TestCustomerMutations(t *testing.T) {
-	a := newAccountAPI(t)
+	a := newAPI(t)
 	a.seedArchive()
 
 	const create = `mutation($in: NewCustomer!) { createCustomer(input: $in) {
@@ -147,7 +147,7 @@ func TestCustomerMutations(t *testing.T) {
 		c.RegisteredCapital != "1500000.00" || len(c.Contacts) != 1 {
 		t.Errorf("created %+v", c)
 	}
-	if codes := a.post(create, map[string]any{"in": in}, nil).errorCodes(); !slices.Equal(codes, []string{"CONFLICT"}) {
+	if codes := a.post(create, withVars(map[string]any{"in": in})).errorCodes(); !slices.Equal(codes, []string{"CONFLICT"}) {
 		t.Errorf("duplicate code: %v, want [CONFLICT]", codes)
 	}
 
@@ -201,11 +201,11 @@ func TestCustomerMutations(t *testing.T) {
 		"no reason":     {"code": "K9", "in": map[string]any{"name": "x"}},
 		"unknown field": {"code": "K9", "in": map[string]any{"creditLimit": "1", "reason": "r"}},
 	} {
-		if codes := a.post(update, vars, nil).errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
+		if codes := a.post(update, withVars(vars)).errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 			t.Errorf("%s: %v, want [BAD_USER_INPUT]", name, codes)
 		}
 	}
-	if codes := a.post(update, map[string]any{"code": "NOPE", "in": map[string]any{"name": "x", "reason": "r"}}, nil).
+	if codes := a.post(update, withVars(map[string]any{"code": "NOPE", "in": map[string]any{"name": "x", "reason": "r"}})).
 		errorCodes(); !slices.Equal(codes, []string{"NOT_FOUND"}) {
 		t.Errorf("unknown code: %v, want [NOT_FOUND]", codes)
 	}

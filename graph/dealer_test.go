@@ -1,72 +1,17 @@
 package graph_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
-	"creditdesk/graph"
-	"creditdesk/internal/pgtest"
 	"creditdesk/internal/postgres"
 )
 
-// dealerAPI serves the GraphQL handler over a fresh database, with the dealer
-// loaders installed per operation as the server does.
-type dealerAPI struct {
-	t   *testing.T
-	db  *bun.DB
-	srv http.Handler
-}
-
-func newDealerAPI(t *testing.T) *dealerAPI {
-	db := pgtest.New(t)
-	clock := func() time.Time { return time.Date(2025, 7, 1, 1, 0, 0, 0, time.UTC) }
-	r := &graph.Resolver{
-		Policy:     postgres.PolicyStore{DB: db},
-		Dealers:    postgres.DealerStore{DB: db},
-		SalesForce: postgres.SalesForceStore{DB: db, Clock: clock},
-		Clock:      clock,
-	}
-	// graph.NewHandler puts the request's loaders in the context itself.
-	h := graph.NewHandler(r, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &dealerAPI{t: t, db: db, srv: h}
-}
-
-func (a *dealerAPI) exec(sql string) {
-	a.t.Helper()
-	if _, err := a.db.ExecContext(context.Background(), sql); err != nil {
-		a.t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-// post runs a GraphQL request and returns the raw response body; counter,
-// when set, counts the SQL statements it sends.
-func (a *dealerAPI) post(query string, counter *postgres.StatementCounter) string {
-	a.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if counter != nil {
-		req = req.WithContext(postgres.WithStatementCounter(req.Context(), counter))
-	}
-	rec := httptest.NewRecorder()
-	a.srv.ServeHTTP(rec, req)
-	return rec.Body.String()
-}
-
 // seedDealers adds n exclusive dealers D01…Dn in office BJ, dealer i selling
 // 1000·i in 2025Q2 against a target of 1000·i in April.
-func (a *dealerAPI) seedDealers(n int) {
+func (a *api) seedDealers(n int) {
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处');
 		INSERT INTO products (code, name) VALUES ('P1', 'Product 1')`)
 	a.exec(fmt.Sprintf(`
@@ -89,12 +34,12 @@ func (a *dealerAPI) seedDealers(n int) {
 // 1 point), D02 2000 against 2000 (2 points); sales-absolute 0 and 100.
 // D02: (20·100 + 20·83.33…) / 40 = 91.67 → A; D01: 20·83.33… / 40 = 41.67 → C.
 func TestDealerScorecardsAPI(t *testing.T) {
-	a := newDealerAPI(t)
+	a := newAPI(t, frozenAt(time.Date(2025, 7, 1, 1, 0, 0, 0, time.UTC)))
 	a.seedDealers(2)
 	got := a.post(`{ dealerScorecards(quarter: "2025Q2") {
 		customer { code } quarter dealerType composite complete rank dealerClass supportPolicy
 		sales target attainment rewardPoints policyVersion
-		metrics { metric score weight } } }`, nil)
+		metrics { metric score weight } } }`).raw
 	want := `{"data":{"dealerScorecards":[` +
 		`{"customer":{"code":"D02"},"quarter":"2025Q2","dealerType":"EXCLUSIVE","composite":"91.67","complete":false,"rank":1,"dealerClass":"A",` +
 		`"supportPolicy":"Advertising support, new products launched first, strong promotion and special supply (特供品).",` +
@@ -115,22 +60,22 @@ func TestDealerScorecardsAPI(t *testing.T) {
 	}
 
 	t.Run("a rating outside 0–100 is BAD_USER_INPUT", func(t *testing.T) {
-		got := a.post(`mutation { recordDealerRating(customerCode: "D01", quarter: "2025Q2", metric: LAYOUT, score: "100.5") { score } }`, nil)
+		got := a.post(`mutation { recordDealerRating(customerCode: "D01", quarter: "2025Q2", metric: LAYOUT, score: "100.5") { score } }`).raw
 		if !strings.Contains(got, `"code":"BAD_USER_INPUT"`) {
 			t.Errorf("got %s", got)
 		}
 	})
 	t.Run("evaluate, then the stored scorecards on the customer", func(t *testing.T) {
-		got := a.post(`mutation { recordDealerRating(customerCode: "D01", quarter: "2025Q2", metric: LAYOUT, score: "85") { score averageScore ratingCount } }`, nil)
+		got := a.post(`mutation { recordDealerRating(customerCode: "D01", quarter: "2025Q2", metric: LAYOUT, score: "85") { score averageScore ratingCount } }`).raw
 		if want := `{"data":{"recordDealerRating":{"score":"85.00","averageScore":"85.00","ratingCount":1}}}`; got != want {
 			t.Errorf("got %s, want %s", got, want)
 		}
-		got = a.post(`mutation { evaluateDealers(quarter: "2025Q2") { evaluationId quarter dealers classA classB classC classChanges } }`, nil)
+		got = a.post(`mutation { evaluateDealers(quarter: "2025Q2") { evaluationId quarter dealers classA classB classC classChanges } }`).raw
 		// D01 now (20·0 + 20·83.33… + 10·85) / 50 = 50.33 → still C.
 		if want := `{"data":{"evaluateDealers":{"evaluationId":1,"quarter":"2025Q2","dealers":2,"classA":1,"classB":0,"classC":1,"classChanges":2}}}`; got != want {
 			t.Errorf("got %s, want %s", got, want)
 		}
-		got = a.post(`{ dealerScorecards(quarter: "2025Q2") { customer { code dealerScorecards { quarter composite dealerClass evaluationId } } } }`, nil)
+		got = a.post(`{ dealerScorecards(quarter: "2025Q2") { customer { code dealerScorecards { quarter composite dealerClass evaluationId } } } }`).raw
 		want := `{"data":{"dealerScorecards":[` +
 			`{"customer":{"code":"D02","dealerScorecards":[{"quarter":"2025Q2","composite":"91.67","dealerClass":"A","evaluationId":1}]}},` +
 			`{"customer":{"code":"D01","dealerScorecards":[{"quarter":"2025Q2","composite":"50.33","dealerClass":"C","evaluationId":1}]}}]}}`
@@ -145,11 +90,11 @@ func TestDealerScorecardsAPI(t *testing.T) {
 // 50 (one for the report, one per loader batch).
 func TestDealerScorecardsStatementCount(t *testing.T) {
 	count := func(n int) int64 {
-		a := newDealerAPI(t)
+		a := newAPI(t, frozenAt(time.Date(2025, 7, 1, 1, 0, 0, 0, time.UTC)))
 		a.seedDealers(n)
-		a.post(`mutation { evaluateDealers(quarter: "2025Q2") { dealers } }`, nil)
+		a.post(`mutation { evaluateDealers(quarter: "2025Q2") { dealers } }`)
 		var c postgres.StatementCounter
-		got := a.post(`{ dealerScorecards(quarter: "2025Q2") { rank customer { code dealerScorecards { rank } } } }`, &c)
+		got := a.post(`{ dealerScorecards(quarter: "2025Q2") { rank customer { code dealerScorecards { rank } } } }`, countedBy(&c)).raw
 		if strings.Contains(got, `"errors"`) || strings.Count(got, `"rank"`) != 2*n {
 			t.Fatalf("%d dealers: %s", n, got)
 		}
@@ -164,7 +109,7 @@ func TestDealerScorecardsStatementCount(t *testing.T) {
 // TestSalesForceAPI runs the sales-force queries and the reassignment over
 // HTTP.
 func TestSalesForceAPI(t *testing.T) {
-	a := newDealerAPI(t)
+	a := newAPI(t, frozenAt(time.Date(2025, 7, 1, 1, 0, 0, 0, time.UTC)))
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处');
 		INSERT INTO users (username, name, role, office_id) VALUES
 			('rep1', '业务员1', 'SALES_REP', 1), ('rep2', '业务员2', 'SALES_REP', 1);
@@ -177,7 +122,7 @@ func TestSalesForceAPI(t *testing.T) {
 		uncontactedNewCustomers(asOf: "2025-06-30") { customer { code } assignedOn daysSinceAssignment }
 		visitsDue(asOf: "2025-06-30") { customer { code } }
 		repHandover(repUsername: "rep1", asOf: "2025-06-30") { rep { username } openTotal customers { customer { code } openAmount } }
-	}`, nil)
+	}`).raw
 	want := `{"data":{"visitPlanExclusions":[{"customer":{"code":"K1"},"ineffectiveVisits":5,"lastEffectiveOn":null}],` +
 		`"uncontactedNewCustomers":[{"customer":{"code":"K1"},"assignedOn":"2025-06-01","daysSinceAssignment":29}],` +
 		`"visitsDue":[],` +
@@ -186,7 +131,7 @@ func TestSalesForceAPI(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 	got = a.post(`mutation { reassignCustomers(fromRep: "rep1", toRep: "rep2", reason: "not contacted within a week") {
-		fromRep { username } toRep { username } on customers { code repAssignedOn } } }`, nil)
+		fromRep { username } toRep { username } on customers { code repAssignedOn } } }`).raw
 	want = `{"data":{"reassignCustomers":{"fromRep":{"username":"rep1"},"toRep":{"username":"rep2"},"on":"2025-07-01",` +
 		`"customers":[{"code":"K1","repAssignedOn":"2025-07-01"}]}}}`
 	if got != want {

@@ -10,7 +10,7 @@ import (
 //
 //	INV-1 ship 2025-03-01 due 2025-04-30 1000.00
 //	INV-2 ship 2025-03-05 due 2025-05-04  500.00
-func (a *accountAPI) seedLedger() {
+func (a *api) seedLedger() {
 	a.t.Helper()
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处');
 		INSERT INTO customers (code, name, industry, office_id) VALUES ('K1', '客户一', 'OTHER', (SELECT id FROM offices));
@@ -32,7 +32,7 @@ type recordedPayment struct {
 }
 
 func TestRecordPaymentThroughTheAPI(t *testing.T) {
-	a := newAccountAPI(t)
+	a := newAPI(t)
 	a.seedLedger()
 	in := map[string]any{"customerCode": "K1", "reference": "PAY-1", "date": "2025-05-10", "method": "TRANSFER",
 		"amount": "1200", "idempotencyKey": "k-1"}
@@ -70,7 +70,7 @@ func TestRecordPaymentThroughTheAPI(t *testing.T) {
 			other[k] = v
 		}
 		other["amount"] = "1100.00"
-		if codes := a.post(recordPayment, map[string]any{"in": other}, nil).errorCodes(); !slices.Equal(codes, []string{"CONFLICT"}) {
+		if codes := a.post(recordPayment, withVars(map[string]any{"in": other})).errorCodes(); !slices.Equal(codes, []string{"CONFLICT"}) {
 			t.Errorf("codes %v, want [CONFLICT]", codes)
 		}
 	})
@@ -78,7 +78,7 @@ func TestRecordPaymentThroughTheAPI(t *testing.T) {
 		over := map[string]any{"customerCode": "K1", "reference": "PAY-2", "date": "2025-05-11", "method": "CASH",
 			"amount": "400.00", "idempotencyKey": "k-2",
 			"allocations": []map[string]any{{"invoiceNumber": "INV-2", "amount": "400.00"}}}
-		resp := a.post(recordPayment, map[string]any{"in": over}, nil)
+		resp := a.post(recordPayment, withVars(map[string]any{"in": over}))
 		if codes := resp.errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 			t.Fatalf("codes %v, want [BAD_USER_INPUT]", codes)
 		}
@@ -115,7 +115,7 @@ type invoicesAsOf struct {
 	}
 }
 
-func (a *accountAPI) openBalances(asOf string) map[string]string {
+func (a *api) openBalances(asOf string) map[string]string {
 	a.t.Helper()
 	var out invoicesAsOf
 	a.data(accountInvoices, map[string]any{"asOf": asOf}, &out)
@@ -127,7 +127,7 @@ func (a *accountAPI) openBalances(asOf string) map[string]string {
 }
 
 func TestNoteDishonourThroughTheAPI(t *testing.T) {
-	a := newAccountAPI(t)
+	a := newAPI(t)
 	a.seedLedger()
 	const receive = `mutation($in: NoteInput!) { receiveNote(input: $in) { number status statusDate allocations { invoiceNumber amount } } }`
 	const setStatus = `mutation($in: NoteStatusInput!) { setNoteStatus(input: $in) { number status statusDate settledOn } }`
@@ -143,8 +143,8 @@ func TestNoteDishonourThroughTheAPI(t *testing.T) {
 	if got.ReceiveNote.Status != "HELD" || len(got.ReceiveNote.Allocations) != 2 {
 		t.Fatalf("received %+v", got.ReceiveNote)
 	}
-	if codes := a.post(setStatus, map[string]any{"in": map[string]any{"number": "BA-001", "status": "DISHONORED",
-		"date": "2025-07-02"}}, nil).errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
+	if codes := a.post(setStatus, withVars(map[string]any{"in": map[string]any{"number": "BA-001", "status": "DISHONORED",
+		"date": "2025-07-02"}})).errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 		t.Errorf("HELD → DISHONORED: %v, want [BAD_USER_INPUT]", codes)
 	}
 	var s struct {

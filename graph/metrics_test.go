@@ -8,8 +8,8 @@ import (
 )
 
 func TestMetricsGraphQL(t *testing.T) {
-	a := newSalesAPI(t)
-	a.seed()
+	a := newAPI(t)
+	a.seedSales()
 	const q = `query($in: MetricsQuery!) { metrics(input: $in) {
 		measures dimensions grain from to truncated limit
 		rows { dimensions { dimension key label } period periodStart periodEnd values { __typename measure value } }
@@ -17,17 +17,17 @@ func TestMetricsGraphQL(t *testing.T) {
 
 	t.Run("each measure's value with its own scale", func(t *testing.T) {
 		var c postgres.StatementCounter
-		resp := a.query(q, map[string]any{"in": map[string]any{
+		resp := a.post(q, withVars(map[string]any{"in": map[string]any{
 			"measures":   []string{"SALES", "GROSS_MARGIN", "QUANTITY", "CUSTOMER_COUNT"},
 			"dimensions": []string{"INDUSTRY"},
 			"grain":      "QUARTER",
 			"period":     map[string]any{"from": "2024-01-01", "to": "2024-12-31"},
 			"orderBy":    []map[string]any{{"measure": "SALES", "direction": "DESC"}},
-		}}, &c)
+		}}), countedBy(&c))
 		if len(resp.Errors) > 0 {
 			t.Fatal(resp.Errors)
 		}
-		r := salesAt(resp.Data, "metrics")
+		r := resp.at("metrics")
 		// Q1 A (REGIONAL_DIY) 600 / 400, Q3 B 300 / 100, Q4 C 100 / 90; by
 		// sales descending.
 		want := map[string]any{
@@ -46,11 +46,11 @@ func TestMetricsGraphQL(t *testing.T) {
 			"totals.values.1.value": "0.410000", "totals.values.2.value": "4.000", "totals.values.3.value": "3",
 		}
 		for path, w := range want {
-			if got := salesAt(r, path); got != w {
+			if got := jsonAt(r, path); got != w {
 				t.Errorf("%s = %#v, want %#v", path, got, w)
 			}
 		}
-		if n := len(salesAt(r, "totals.dimensions").([]any)); n != 0 {
+		if n := len(jsonAt(r, "totals.dimensions").([]any)); n != 0 {
 			t.Errorf("totals have %d dimensions, want none", n)
 		}
 		if c.Count() != 1 {
@@ -59,20 +59,20 @@ func TestMetricsGraphQL(t *testing.T) {
 	})
 
 	t.Run("unknown measures are refused by the schema; limits by the domain", func(t *testing.T) {
-		resp := a.query(q, map[string]any{"in": map[string]any{
+		resp := a.post(q, withVars(map[string]any{"in": map[string]any{
 			"measures": []string{"REVENUE"}, "period": map[string]any{"from": "2024-01-01", "to": "2024-12-31"},
-		}}, nil)
+		}}))
 		if resp.code() != "BAD_USER_INPUT" {
 			t.Errorf("measure REVENUE: %+v, want BAD_USER_INPUT", resp.Errors)
 		}
-		resp = a.query(`{ metrics(input: {measures: [SALES], dimensions: [REGION], period: {from: "2024-01-01", to: "2024-12-31"}}) { truncated } }`, nil, nil)
+		resp = a.post(`{ metrics(input: {measures: [SALES], dimensions: [REGION], period: {from: "2024-01-01", to: "2024-12-31"}}) { truncated } }`)
 		if resp.code() != "BAD_USER_INPUT" {
 			t.Errorf("dimension REGION: %+v, want BAD_USER_INPUT", resp.Errors)
 		}
 		for _, n := range []int{0, 10001} {
-			resp = a.query(q, map[string]any{"in": map[string]any{
+			resp = a.post(q, withVars(map[string]any{"in": map[string]any{
 				"measures": []string{"SALES"}, "period": map[string]any{"from": "2024-01-01", "to": "2024-12-31"}, "limit": n,
-			}}, nil)
+			}}))
 			if resp.code() != "BAD_USER_INPUT" {
 				t.Errorf("limit %d: %+v, want BAD_USER_INPUT", n, resp.Errors)
 			}
@@ -80,13 +80,13 @@ func TestMetricsGraphQL(t *testing.T) {
 	})
 
 	t.Run("truncated", func(t *testing.T) {
-		resp := a.query(q, map[string]any{"in": map[string]any{
+		resp := a.post(q, withVars(map[string]any{"in": map[string]any{
 			"measures": []string{"SALES"}, "dimensions": []string{"CUSTOMER"}, "limit": 2,
 			"period": map[string]any{"from": "2024-01-01", "to": "2024-12-31"},
-		}}, nil)
-		r := salesAt(resp.Data, "metrics")
-		if salesAt(r, "truncated") != true || salesAt(r, "rows.1.dimensions.0.key") != "B" || salesAt(r, "rows.2") != nil ||
-			salesAt(r, "totals.values.0.value") != "1000.00" {
+		}}))
+		r := resp.at("metrics")
+		if jsonAt(r, "truncated") != true || jsonAt(r, "rows.1.dimensions.0.key") != "B" || jsonAt(r, "rows.2") != nil ||
+			jsonAt(r, "totals.values.0.value") != "1000.00" {
 			t.Errorf("%v %v", r, resp.Errors)
 		}
 	})

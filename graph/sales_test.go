@@ -1,114 +1,16 @@
 package graph_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/uptrace/bun"
-
-	"creditdesk/graph"
-	"creditdesk/internal/pgtest"
 	"creditdesk/internal/postgres"
 )
-
-// salesAPI serves the GraphQL handler with the sales and metrics services
-// over a fresh database.
-type salesAPI struct {
-	t   *testing.T
-	db  *bun.DB
-	srv http.Handler
-}
-
-func newSalesAPI(t *testing.T) *salesAPI {
-	db := pgtest.New(t)
-	clock := func() time.Time { return time.Date(2025, 6, 30, 9, 0, 0, 0, time.UTC) }
-	r := &graph.Resolver{
-		Policy:  postgres.PolicyStore{DB: db},
-		Sales:   postgres.SalesStore{DB: db, Clock: clock},
-		Metrics: postgres.MetricsStore{DB: db},
-		Clock:   clock,
-	}
-	return &salesAPI{t: t, db: db, srv: graph.NewHandler(r, slog.New(slog.NewTextHandler(io.Discard, nil)))}
-}
-
-func (a *salesAPI) exec(sql string) {
-	a.t.Helper()
-	if _, err := a.db.ExecContext(context.Background(), sql); err != nil {
-		a.t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-// query runs a GraphQL request with variables and decodes the response;
-// counter, when set, counts the SQL statements it sends.
-func (a *salesAPI) query(q string, vars map[string]any, counter *postgres.StatementCounter) salesGQLResponse {
-	a.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if counter != nil {
-		req = req.WithContext(postgres.WithStatementCounter(req.Context(), counter))
-	}
-	rec := httptest.NewRecorder()
-	a.srv.ServeHTTP(rec, req)
-	var resp salesGQLResponse
-	dec := json.NewDecoder(rec.Body)
-	dec.UseNumber()
-	if err := dec.Decode(&resp); err != nil {
-		a.t.Fatalf("decode response: %v", err)
-	}
-	return resp
-}
-
-type salesGQLResponse struct {
-	Data   map[string]any `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// code returns the first error's extensions.code, "" without errors.
-func (r salesGQLResponse) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
-// salesAt walks a decoded JSON value by keys and indexes ("rows.0.sales").
-func salesAt(v any, path string) any {
-	for _, p := range strings.Split(path, ".") {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[p]
-		case []any:
-			var i int
-			fmt.Sscan(p, &i)
-			if i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
 
 // seed: office BJ, product P1 (category C1); customers A (REGIONAL_DIY),
 // B and C (OTHER), Z (OTHER, no sales); 2024 sales A 600, B 300, C 100 and
 // a 2025-01 sale of A 1000. Targets of 2025-01: A 800, B 400.
-func (a *salesAPI) seed() {
+func (a *api) seedSales() {
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处');
 		INSERT INTO products (code, name, category) VALUES ('P1', '产品1', 'C1');
 		INSERT INTO customers (code, name, industry, office_id, required_share)
@@ -126,18 +28,18 @@ func (a *salesAPI) seed() {
 }
 
 func TestSalesReportsGraphQL(t *testing.T) {
-	a := newSalesAPI(t)
-	a.seed()
+	a := newAPI(t)
+	a.seedSales()
 
 	t.Run("abcAnalysis: decimals as strings with their scale, the policy version, the customers", func(t *testing.T) {
-		resp := a.query(`query($p: PeriodInput!) { abcAnalysis(period: $p) {
+		resp := a.post(`query($p: PeriodInput!) { abcAnalysis(period: $p) {
 			total policyVersion aThreshold bThreshold byCategory
 			rows { customer { code name } industry rank sales share cumulativeShare abcClass } } }`,
-			map[string]any{"p": map[string]any{"from": "2024-01-01", "to": "2024-12-31"}}, nil)
+			withVars(map[string]any{"p": map[string]any{"from": "2024-01-01", "to": "2024-12-31"}}))
 		if len(resp.Errors) > 0 {
 			t.Fatal(resp.Errors)
 		}
-		r := salesAt(resp.Data, "abcAnalysis")
+		r := resp.at("abcAnalysis")
 		// Total 1000: A 0.6 (A), B prev 0.6 → A, C prev 0.9 → B, Z → C.
 		want := map[string]any{
 			"total": "1000.00", "policyVersion": json.Number("1"), "aThreshold": "0.750000", "bThreshold": "0.950000",
@@ -148,18 +50,18 @@ func TestSalesReportsGraphQL(t *testing.T) {
 			"rows.3.customer.code": "Z", "rows.3.sales": "0.00", "rows.3.share": "0.000000", "rows.3.abcClass": "C",
 		}
 		for path, w := range want {
-			if got := salesAt(r, path); got != w {
+			if got := jsonAt(r, path); got != w {
 				t.Errorf("%s = %#v, want %#v", path, got, w)
 			}
 		}
 	})
 
 	t.Run("abcAnalysis: thresholds out of order and floats are BAD_USER_INPUT", func(t *testing.T) {
-		resp := a.query(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}, aThreshold: "0.9", bThreshold: "0.8") { total } }`, nil, nil)
+		resp := a.post(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}, aThreshold: "0.9", bThreshold: "0.8") { total } }`)
 		if resp.code() != "BAD_USER_INPUT" {
 			t.Errorf("a > b: %+v, want BAD_USER_INPUT", resp.Errors)
 		}
-		resp = a.query(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}, aThreshold: 0.6) { total } }`, nil, nil)
+		resp = a.post(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}, aThreshold: 0.6) { total } }`)
 		if resp.code() != "BAD_USER_INPUT" {
 			t.Errorf("float literal: %+v, want BAD_USER_INPUT", resp.Errors)
 		}
@@ -168,7 +70,7 @@ func TestSalesReportsGraphQL(t *testing.T) {
 	t.Run("abcAnalysis costs the same statements for 1 row as for 50", func(t *testing.T) {
 		count := func(filter string) int64 {
 			var c postgres.StatementCounter
-			resp := a.query(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}`+filter+`) { rows { customer { code name } sales } } }`, nil, &c)
+			resp := a.post(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}`+filter+`) { rows { customer { code name } sales } } }`, countedBy(&c))
 			if len(resp.Errors) > 0 {
 				t.Fatal(resp.Errors)
 			}
@@ -184,59 +86,59 @@ func TestSalesReportsGraphQL(t *testing.T) {
 	})
 
 	t.Run("salesComposition", func(t *testing.T) {
-		resp := a.query(`{ salesComposition(period: {from: "2024-01-01", to: "2024-12-31"}, filter: {industries: [OTHER]}) {
-			total rows { industry sales share customers } } }`, nil, nil)
-		r := salesAt(resp.Data, "salesComposition")
-		if salesAt(r, "total") != "400.00" || salesAt(r, "rows.0.share") != "1.000000" || salesAt(r, "rows.0.customers") != json.Number("2") {
+		resp := a.post(`{ salesComposition(period: {from: "2024-01-01", to: "2024-12-31"}, filter: {industries: [OTHER]}) {
+			total rows { industry sales share customers } } }`)
+		r := resp.at("salesComposition")
+		if jsonAt(r, "total") != "400.00" || jsonAt(r, "rows.0.share") != "1.000000" || jsonAt(r, "rows.0.customers") != json.Number("2") {
 			t.Errorf("%v %v", r, resp.Errors)
 		}
 	})
 
 	t.Run("customerShare: a year, or a period, not both", func(t *testing.T) {
-		resp := a.query(`{ customerShare(year: 2024, granularity: YEAR) { from to companyTotal selectedShare
-			rows { customer { code } period periodStart sales share requiredShare meets } } }`, nil, nil)
-		r := salesAt(resp.Data, "customerShare")
-		if salesAt(r, "from") != "2024-01-01" || salesAt(r, "to") != "2024-12-31" || salesAt(r, "companyTotal") != "1000.00" ||
-			salesAt(r, "rows.0.customer.code") != "A" || salesAt(r, "rows.0.period") != "2024" || salesAt(r, "rows.0.share") != "0.600000" ||
-			salesAt(r, "rows.0.requiredShare") != "0.500000" || salesAt(r, "rows.0.meets") != true || salesAt(r, "rows.1.meets") != nil {
+		resp := a.post(`{ customerShare(year: 2024, granularity: YEAR) { from to companyTotal selectedShare
+			rows { customer { code } period periodStart sales share requiredShare meets } } }`)
+		r := resp.at("customerShare")
+		if jsonAt(r, "from") != "2024-01-01" || jsonAt(r, "to") != "2024-12-31" || jsonAt(r, "companyTotal") != "1000.00" ||
+			jsonAt(r, "rows.0.customer.code") != "A" || jsonAt(r, "rows.0.period") != "2024" || jsonAt(r, "rows.0.share") != "0.600000" ||
+			jsonAt(r, "rows.0.requiredShare") != "0.500000" || jsonAt(r, "rows.0.meets") != true || jsonAt(r, "rows.1.meets") != nil {
 			t.Errorf("%v %v", r, resp.Errors)
 		}
-		resp = a.query(`{ customerShare(year: 2024, period: {from: "2024-01-01", to: "2024-12-31"}) { companyTotal } }`, nil, nil)
+		resp = a.post(`{ customerShare(year: 2024, period: {from: "2024-01-01", to: "2024-12-31"}) { companyTotal } }`)
 		if resp.code() != "BAD_USER_INPUT" {
 			t.Errorf("year and period: %+v, want BAD_USER_INPUT", resp.Errors)
 		}
 	})
 
 	t.Run("seasonalIndex: default years before today, target split", func(t *testing.T) {
-		resp := a.query(`{ seasonalIndex(annualTarget: "1200") { years total overall annualTarget months { month average index share target } } }`, nil, nil)
-		r := salesAt(resp.Data, "seasonalIndex")
+		resp := a.post(`{ seasonalIndex(annualTarget: "1200") { years total overall annualTarget months { month average index share target } } }`)
+		r := resp.at("seasonalIndex")
 		// 2022–2024: March 600, July 300, December 100 of 1000; overall
 		// 1000 / 36 = 27.78; March index 12 × 0.6 = 7.2, target 720.
-		if salesAt(r, "years.0") != json.Number("2022") || salesAt(r, "total") != "1000.00" || salesAt(r, "overall") != "27.78" ||
-			salesAt(r, "annualTarget") != "1200.00" || salesAt(r, "months.2.average") != "200.00" || salesAt(r, "months.2.index") != "7.200000" ||
-			salesAt(r, "months.2.share") != "0.600000" || salesAt(r, "months.2.target") != "720.00" || salesAt(r, "months.0.target") != "0.00" {
+		if jsonAt(r, "years.0") != json.Number("2022") || jsonAt(r, "total") != "1000.00" || jsonAt(r, "overall") != "27.78" ||
+			jsonAt(r, "annualTarget") != "1200.00" || jsonAt(r, "months.2.average") != "200.00" || jsonAt(r, "months.2.index") != "7.200000" ||
+			jsonAt(r, "months.2.share") != "0.600000" || jsonAt(r, "months.2.target") != "720.00" || jsonAt(r, "months.0.target") != "0.00" {
 			t.Errorf("%v %v", r, resp.Errors)
 		}
 	})
 
 	t.Run("productMix and targetAttainment", func(t *testing.T) {
-		resp := a.query(`{ productMix(period: {from: "2025-01-01", to: "2025-01-31"}, scope: {customerCode: "A"}) {
-			total grossMargin rows { product { code category } rank sales grossProfit grossMargin averageInventory turnover crossRatio contributionRatio } } }`, nil, nil)
-		r := salesAt(resp.Data, "productMix")
+		resp := a.post(`{ productMix(period: {from: "2025-01-01", to: "2025-01-31"}, scope: {customerCode: "A"}) {
+			total grossMargin rows { product { code category } rank sales grossProfit grossMargin averageInventory turnover crossRatio contributionRatio } } }`)
+		r := resp.at("productMix")
 		// 1000 / 700; inventory (300 + 500) / 2 = 400; turnover 2.5; cross 0.3 × 2.5 = 0.75.
-		if salesAt(r, "total") != "1000.00" || salesAt(r, "rows.0.product.code") != "P1" || salesAt(r, "rows.0.product.category") != "C1" ||
-			salesAt(r, "rows.0.grossMargin") != "0.300000" || salesAt(r, "rows.0.averageInventory") != "400.00" ||
-			salesAt(r, "rows.0.turnover") != "2.500000" || salesAt(r, "rows.0.crossRatio") != "0.750000" || salesAt(r, "rows.0.contributionRatio") != "0.750000" {
+		if jsonAt(r, "total") != "1000.00" || jsonAt(r, "rows.0.product.code") != "P1" || jsonAt(r, "rows.0.product.category") != "C1" ||
+			jsonAt(r, "rows.0.grossMargin") != "0.300000" || jsonAt(r, "rows.0.averageInventory") != "400.00" ||
+			jsonAt(r, "rows.0.turnover") != "2.500000" || jsonAt(r, "rows.0.crossRatio") != "0.750000" || jsonAt(r, "rows.0.contributionRatio") != "0.750000" {
 			t.Errorf("%v %v", r, resp.Errors)
 		}
-		resp = a.query(`{ targetAttainment(month: "2025-01") { from to months target sales attainment rows { customer { code } target sales attainment } } }`, nil, nil)
-		r = salesAt(resp.Data, "targetAttainment")
+		resp = a.post(`{ targetAttainment(month: "2025-01") { from to months target sales attainment rows { customer { code } target sales attainment } } }`)
+		r = resp.at("targetAttainment")
 		// A 1000 / 800 = 1.25; B 0 / 400 = 0; totals 1000 / 1200.
-		if salesAt(r, "months.0") != "2025-01" || salesAt(r, "target") != "1200.00" || salesAt(r, "attainment") != "0.833333" ||
-			salesAt(r, "rows.0.customer.code") != "A" || salesAt(r, "rows.0.attainment") != "1.250000" || salesAt(r, "rows.1.attainment") != "0.000000" {
+		if jsonAt(r, "months.0") != "2025-01" || jsonAt(r, "target") != "1200.00" || jsonAt(r, "attainment") != "0.833333" ||
+			jsonAt(r, "rows.0.customer.code") != "A" || jsonAt(r, "rows.0.attainment") != "1.250000" || jsonAt(r, "rows.1.attainment") != "0.000000" {
 			t.Errorf("%v %v", r, resp.Errors)
 		}
-		resp = a.query(`{ targetAttainment { sales } }`, nil, nil)
+		resp = a.post(`{ targetAttainment { sales } }`)
 		if resp.code() != "BAD_USER_INPUT" {
 			t.Errorf("neither month nor period: %+v, want BAD_USER_INPUT", resp.Errors)
 		}

@@ -12,7 +12,7 @@ import (
 // is not plain decimal notation are BAD_USER_INPUT. Money is written with
 // two places.
 func TestDecimalInputThroughTheAPI(t *testing.T) {
-	a := newAccountAPI(t)
+	a := newAPI(t)
 	a.seedLedger()
 	inline := func(ref, amount string) string {
 		return `mutation { recordPayment(input: {customerCode: "K1", reference: "` + ref + `", date: "2025-02-01",
@@ -28,7 +28,7 @@ func TestDecimalInputThroughTheAPI(t *testing.T) {
 		{"thousands separator", `"1,500.00"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := a.post(inline("R-"+tc.name, tc.amount), nil, nil)
+			resp := a.post(inline("R-"+tc.name, tc.amount))
 			if codes := resp.errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 				t.Fatalf("amount %s: codes %v, want [BAD_USER_INPUT]", tc.amount, codes)
 			}
@@ -67,12 +67,12 @@ func TestDecimalInputThroughTheAPI(t *testing.T) {
 	})
 	t.Run("impossible dates", func(t *testing.T) {
 		for _, d := range []string{"2025-02-30", "2025-2-01", "2025-06-30T00:00:00Z"} {
-			resp := a.post(accountInvoices, map[string]any{"asOf": d}, nil)
+			resp := a.post(accountInvoices, withVars(map[string]any{"asOf": d}))
 			if codes := resp.errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 				t.Errorf("asOf %s: codes %v, want [BAD_USER_INPUT]", d, codes)
 			}
 		}
-		if resp := a.post(accountInvoices, map[string]any{"asOf": "2024-02-29"}, nil); len(resp.Errors) > 0 {
+		if resp := a.post(accountInvoices, withVars(map[string]any{"asOf": "2024-02-29"})); len(resp.Errors) > 0 {
 			t.Errorf("asOf 2024-02-29: %+v", resp.Errors)
 		}
 	})

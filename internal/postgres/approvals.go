@@ -241,6 +241,29 @@ func (s ApprovalStore) decide(ctx context.Context, kind creditdesk.ApprovalKind,
 	})
 }
 
+// decideAs records a decision on request id of kind, as decide does, and
+// returns the request as it then stands, converted by as.
+func decideAs[T any](ctx context.Context, s ApprovalStore, kind creditdesk.ApprovalKind, id int64, approve bool,
+	comment *string, apply effect, as func(*loadedApproval) T) (T, error) {
+	if err := s.decide(ctx, kind, id, approve, comment, apply); err != nil {
+		var none T
+		return none, err
+	}
+	return loadAs(ctx, s, kind, id, as)
+}
+
+// loadAs loads request id of kind (ENOTFOUND if there is none) and converts
+// it with as.
+func loadAs[T any](ctx context.Context, s ApprovalStore, kind creditdesk.ApprovalKind, id int64,
+	as func(*loadedApproval) T) (T, error) {
+	a, err := s.loadOne(ctx, kind, id)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return as(a), nil
+}
+
 // RequestCreditLimit asks for a new credit limit for a customer (DOMAIN.md
 // §3). The request needs a manager's approval, and the general manager's too
 // when amount is above the policy's credit_limit_cap (compared unrounded) or
@@ -283,11 +306,7 @@ func (s ApprovalStore) RequestCreditLimit(ctx context.Context, customerCode stri
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.loadOne(ctx, creditdesk.KindCreditLimit, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.limit(), nil
+	return loadAs(ctx, s, creditdesk.KindCreditLimit, id, (*loadedApproval).limit)
 }
 
 // ApproveCreditLimitRequest approves the awaited step of a limit request. On
@@ -298,28 +317,14 @@ func (s ApprovalStore) RequestCreditLimit(ctx context.Context, customerCode stri
 // nobody their own request (EFORBIDDEN). ENOTFOUND for an unknown or
 // invisible request, ECONFLICT for one already decided.
 func (s ApprovalStore) ApproveCreditLimitRequest(ctx context.Context, id int64, comment *string) (*creditdesk.CreditLimitRequest, error) {
-	if err := s.decide(ctx, creditdesk.KindCreditLimit, id, true, comment, applyCreditLimit); err != nil {
-		return nil, err
-	}
-	a, err := s.loadOne(ctx, creditdesk.KindCreditLimit, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.limit(), nil
+	return decideAs(ctx, s, creditdesk.KindCreditLimit, id, true, comment, applyCreditLimit, (*loadedApproval).limit)
 }
 
 // RejectCreditLimitRequest rejects a limit request; the same people as for
 // an approval may, and a reason is required (EINVALID). Other errors as
 // ApproveCreditLimitRequest.
 func (s ApprovalStore) RejectCreditLimitRequest(ctx context.Context, id int64, reason string) (*creditdesk.CreditLimitRequest, error) {
-	if err := s.decide(ctx, creditdesk.KindCreditLimit, id, false, &reason, nil); err != nil {
-		return nil, err
-	}
-	a, err := s.loadOne(ctx, creditdesk.KindCreditLimit, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.limit(), nil
+	return decideAs(ctx, s, creditdesk.KindCreditLimit, id, false, &reason, nil, (*loadedApproval).limit)
 }
 
 // applyCreditLimit sets the approved limit and writes the history row
@@ -388,11 +393,7 @@ func (s ApprovalStore) RequestWriteOff(ctx context.Context, invoiceNumber string
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.loadOne(ctx, creditdesk.KindWriteOff, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.writeOff(), nil
+	return loadAs(ctx, s, creditdesk.KindWriteOff, id, (*loadedApproval).writeOff)
 }
 
 // lockedInvoice is an invoice locked for a write-off, with its open balance
@@ -433,27 +434,13 @@ func lockInvoice(ctx context.Context, tx bun.IDB, number string, day creditdesk.
 // today is below the amount or the request is already decided; ENOTFOUND
 // for an unknown or invisible request.
 func (s ApprovalStore) ApproveWriteOff(ctx context.Context, id int64, comment *string) (*creditdesk.WriteOffRequest, error) {
-	if err := s.decide(ctx, creditdesk.KindWriteOff, id, true, comment, applyWriteOff); err != nil {
-		return nil, err
-	}
-	a, err := s.loadOne(ctx, creditdesk.KindWriteOff, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.writeOff(), nil
+	return decideAs(ctx, s, creditdesk.KindWriteOff, id, true, comment, applyWriteOff, (*loadedApproval).writeOff)
 }
 
 // RejectWriteOff rejects a write-off request (general manager only; a
 // reason is required). Errors as ApproveWriteOff.
 func (s ApprovalStore) RejectWriteOff(ctx context.Context, id int64, reason string) (*creditdesk.WriteOffRequest, error) {
-	if err := s.decide(ctx, creditdesk.KindWriteOff, id, false, &reason, nil); err != nil {
-		return nil, err
-	}
-	a, err := s.loadOne(ctx, creditdesk.KindWriteOff, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.writeOff(), nil
+	return decideAs(ctx, s, creditdesk.KindWriteOff, id, false, &reason, nil, (*loadedApproval).writeOff)
 }
 
 func applyWriteOff(ctx context.Context, tx bun.Tx, dc *decisionContext, r *approvalRow) (outcome, error) {
@@ -528,11 +515,7 @@ func (s ApprovalStore) RequestCreditClassOverride(ctx context.Context, customerC
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.loadOne(ctx, creditdesk.KindClassOverride, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.override(), nil
+	return loadAs(ctx, s, creditdesk.KindClassOverride, id, (*loadedApproval).override)
 }
 
 // ApproveCreditClassOverride approves an override: a manager who sees the
@@ -543,27 +526,13 @@ func (s ApprovalStore) RequestCreditClassOverride(ctx context.Context, customerC
 // class. ENOTFOUND for an unknown or invisible override, ECONFLICT for one
 // already decided.
 func (s ApprovalStore) ApproveCreditClassOverride(ctx context.Context, id int64, comment *string) (*creditdesk.CreditClassOverride, error) {
-	if err := s.decide(ctx, creditdesk.KindClassOverride, id, true, comment, applyOverride); err != nil {
-		return nil, err
-	}
-	a, err := s.loadOne(ctx, creditdesk.KindClassOverride, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.override(), nil
+	return decideAs(ctx, s, creditdesk.KindClassOverride, id, true, comment, applyOverride, (*loadedApproval).override)
 }
 
 // RejectCreditClassOverride rejects an override; the same people as for an
 // approval may, and a reason is required (EINVALID).
 func (s ApprovalStore) RejectCreditClassOverride(ctx context.Context, id int64, reason string) (*creditdesk.CreditClassOverride, error) {
-	if err := s.decide(ctx, creditdesk.KindClassOverride, id, false, &reason, nil); err != nil {
-		return nil, err
-	}
-	a, err := s.loadOne(ctx, creditdesk.KindClassOverride, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.override(), nil
+	return decideAs(ctx, s, creditdesk.KindClassOverride, id, false, &reason, nil, (*loadedApproval).override)
 }
 
 func applyOverride(ctx context.Context, tx bun.Tx, dc *decisionContext, r *approvalRow) (outcome, error) {

@@ -1,0 +1,179 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"creditdesk/graph"
+	"creditdesk/internal/app"
+	"creditdesk/internal/creditdesk"
+	"creditdesk/internal/pgtest"
+	"creditdesk/internal/postgres"
+)
+
+// api serves the whole GraphQL API as the server wires it —
+// app.NewResolver behind graph.NewHandler, which installs the request
+// loaders per operation itself — over a fresh database.
+type api struct {
+	t   *testing.T
+	db  *bun.DB
+	srv http.Handler
+}
+
+// apiConfig is what an apiOption may change.
+type apiConfig struct {
+	clock creditdesk.Clock
+}
+
+// An apiOption changes how newAPI builds the API.
+type apiOption func(*apiConfig)
+
+// frozenAt freezes the clock at t instead of the default, 2025-06-30 10:00
+// in Shanghai.
+func frozenAt(t time.Time) apiOption {
+	return func(c *apiConfig) { c.clock = func() time.Time { return t } }
+}
+
+func newAPI(t *testing.T, opts ...apiOption) *api {
+	t.Helper()
+	cfg := apiConfig{clock: func() time.Time { return time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC) }}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	db := pgtest.New(t)
+	h := graph.NewHandler(app.NewResolver(db, cfg.clock), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return &api{t: t, db: db, srv: h}
+}
+
+// exec runs SQL (with bun's ?0 placeholders for args) against the test
+// database.
+func (a *api) exec(sql string, args ...any) {
+	a.t.Helper()
+	if _, err := a.db.NewRaw(sql, args...).Exec(a.t.Context()); err != nil {
+		a.t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// requestConfig is what a requestOption may add to one request.
+type requestConfig struct {
+	vars    map[string]any
+	counter *postgres.StatementCounter
+}
+
+// A requestOption adds something to one request.
+type requestOption func(*requestConfig)
+
+// withVars sends vars as the request's variables.
+func withVars(vars map[string]any) requestOption {
+	return func(c *requestConfig) { c.vars = vars }
+}
+
+// countedBy counts every SQL statement the request sends in c.
+func countedBy(c *postgres.StatementCounter) requestOption {
+	return func(r *requestConfig) { r.counter = c }
+}
+
+// response is a GraphQL response as a client reads it, with its raw body.
+type response struct {
+	raw    string
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// errorCodes lists the extensions.code of each error.
+func (r *response) errorCodes() []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, fmt.Sprint(e.Extensions["code"]))
+	}
+	return out
+}
+
+// code returns the first error's extensions.code, "" without errors.
+func (r *response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// at decodes the data (numbers as json.Number) and walks it by path, as
+// jsonAt does.
+func (r *response) at(path string) any {
+	var v any
+	if len(r.Data) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(r.Data))
+		dec.UseNumber()
+		_ = dec.Decode(&v) // the body was already decoded once: valid JSON
+	}
+	return jsonAt(v, path)
+}
+
+// post sends a GraphQL request through the handler and decodes the response.
+func (a *api) post(query string, opts ...requestOption) *response {
+	a.t.Helper()
+	var cfg requestConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": cfg.vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if cfg.counter != nil {
+		req = req.WithContext(postgres.WithStatementCounter(req.Context(), cfg.counter))
+	}
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	resp := response{raw: rec.Body.String()}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		a.t.Fatalf("response %q: %v", rec.Body.String(), err)
+	}
+	return &resp
+}
+
+// data runs a request that must succeed and decodes its data into v.
+func (a *api) data(query string, vars map[string]any, v any) {
+	a.t.Helper()
+	resp := a.post(query, withVars(vars))
+	if len(resp.Errors) > 0 {
+		a.t.Fatalf("errors: %+v", resp.Errors)
+	}
+	if err := json.Unmarshal(resp.Data, v); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// jsonAt walks a decoded JSON value by keys and indexes ("rows.0.sales").
+func jsonAt(v any, path string) any {
+	for _, p := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			var i int
+			fmt.Sscan(p, &i)
+			if i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
