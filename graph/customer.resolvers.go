@@ -9,6 +9,7 @@ import (
 	"context"
 	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Office is the resolver for the office field.
@@ -94,6 +95,7 @@ func (r *customerResolver) Payments(ctx context.Context, obj *creditdesk.Custome
 	if err != nil {
 		return nil, err
 	}
+	q.Allocations = selectsAllocations(ctx, graphql.GetFieldContext(ctx).Field.Selections)
 	p, err := loadAccountList(ctx, q)
 	if err != nil {
 		return nil, err
@@ -111,6 +113,7 @@ func (r *customerResolver) Notes(ctx context.Context, obj *creditdesk.Customer, 
 		return nil, err
 	}
 	q.Statuses = creditdesk.NoteStatusSet(statuses)
+	q.Allocations = selectsAllocations(ctx, graphql.GetFieldContext(ctx).Field.Selections)
 	p, err := loadAccountList(ctx, q)
 	if err != nil {
 		return nil, err

@@ -31,7 +31,18 @@ func (r *mutationResolver) EvaluateDealers(ctx context.Context, quarter creditde
 
 // DealerScorecards is the resolver for the dealerScorecards field.
 func (r *queryResolver) DealerScorecards(ctx context.Context, quarter creditdesk.Quarter, dealerType *creditdesk.DealerType, filter *creditdesk.CustomerFilter) ([]*creditdesk.DealerScorecard, error) {
-	return r.Dealers.DealerScorecards(ctx, quarter, dealerType, filter)
+	cards, err := r.Dealers.DealerScorecards(ctx, quarter, dealerType, filter)
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]*creditdesk.Customer, 0, len(cards))
+	for _, c := range cards {
+		if c.Customer != nil {
+			cs = append(cs, c.Customer)
+		}
+	}
+	r.prefetchCustomers(ctx, customerFieldsOf(ctx, "customer"), cs)
+	return cards, nil
 }
 
 // NetworkEvaluation is the resolver for the networkEvaluation field.

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"creditdesk/graph/scalar"
 	"creditdesk/internal/creditdesk"
@@ -47,7 +48,7 @@ func (r *Resolver) prefetchCustomers(ctx context.Context, fields []graphql.Colle
 				lists = append(lists, creditdesk.AccountListQuery{List: creditdesk.ListContacts, CustomerID: c.ID})
 			}
 		case "history", "payments", "invoices", "notes", "sales":
-			lists = append(lists, r.listKeys(ctx, l, f.Name, args, cs)...)
+			lists = append(lists, r.listKeys(ctx, l, f, args, cs)...)
 		case "creditPosition":
 			if day, ok := r.prefetchDay(ctx, args, r.creditDay); ok {
 				keys := make([]creditPositionKey, len(cs))
@@ -117,8 +118,9 @@ func (r *Resolver) prefetchDay(ctx context.Context, args map[string]any,
 
 // listKeys builds, for every customer, the loader key the list field's
 // resolver will ask for; nil when the arguments are not valid.
-func (r *Resolver) listKeys(ctx context.Context, l *Loaders, field string, args map[string]any,
+func (r *Resolver) listKeys(ctx context.Context, l *Loaders, f graphql.CollectedField, args map[string]any,
 	cs []*creditdesk.Customer) []creditdesk.AccountListQuery {
+	field := f.Name
 	first, ok1 := optionalInt(args["first"])
 	after, ok2 := optionalString(args["after"])
 	if !ok1 || !ok2 {
@@ -141,7 +143,10 @@ func (r *Resolver) listKeys(ctx context.Context, l *Loaders, field string, args 
 		}
 		open, _ := args["openOnly"].(bool)
 		proto.OpenOnly = open
+	case "payments":
+		proto.Allocations = selectsAllocations(ctx, f.Selections)
 	case "notes":
+		proto.Allocations = selectsAllocations(ctx, f.Selections)
 		if v := args["statuses"]; v != nil {
 			raw, ok := v.([]any)
 			if !ok {
@@ -196,6 +201,43 @@ func optionalString(v any) (*string, bool) {
 	}
 	s, ok := v.(string)
 	return &s, ok
+}
+
+// selectsAllocations reports whether a payments or notes connection's
+// selection asks for its items' allocations, which the list then reads along
+// (the resolver and the look-ahead must agree, as it is part of the loader's
+// key).
+func selectsAllocations(ctx context.Context, connection ast.SelectionSet) bool {
+	opCtx := graphql.GetOperationContext(ctx)
+	for _, e := range graphql.CollectFields(opCtx, connection, nil) {
+		if e.Name != "edges" {
+			continue
+		}
+		for _, n := range graphql.CollectFields(opCtx, e.Selections, nil) {
+			if n.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(opCtx, n.Selections, nil) {
+				if f.Name == "allocations" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// customerFieldsOf returns the fields a query selects on the Customer in the
+// field named child of the current field's items (a report row's customer).
+func customerFieldsOf(ctx context.Context, child string) []graphql.CollectedField {
+	opCtx := graphql.GetOperationContext(ctx)
+	var out []graphql.CollectedField
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == child {
+			out = append(out, graphql.CollectFields(opCtx, f.Selections, []string{"Customer"})...)
+		}
+	}
+	return out
 }
 
 // customerFields returns the fields a query selects on the Customer under the

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -20,6 +23,7 @@ import (
 func cmdServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags("serve")
 	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address")
+	debugAddr := fs.String("debug-addr", envOr("DEBUG_ADDR", ""), "when set, serve Go's profiler (/debug/pprof/) on this address, apart from the API")
 	dev := fs.Bool("dev", false, "without DATABASE_URL: use the private cluster under ./.pgdata, migrate it and load the demo data when empty")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -36,13 +40,47 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	}
+	if *debugAddr != "" {
+		go serveDebug(env, *debugAddr)
+	}
+	tuneGC()
 	return buildServer(env, db, *addr).Run(ctx)
 }
+
+// tuneGC lets the heap grow to 5× the live data between collections
+// (GOGC=400) unless the operator set GOGC: the server's live heap is small
+// (tens of MB), and at the default of 100 the collector took a fifth of the
+// CPU of a busy server (docs/BENCHMARKS.md). GOMEMLIMIT, when set, still
+// bounds the total.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+}
+
+// serveDebug serves the runtime profiles on their own listener, so they are
+// never reachable through the API's address.
+func serveDebug(env *environment, addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	env.log.Info("serving profiles", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		env.log.Error("profile listener stopped", "err", err)
+	}
+}
+
+// actorTTL is how long the server reuses the user a token names before
+// reading it again: a role change or a deactivation takes effect within it.
+const actorTTL = time.Second
 
 // buildServer assembles the HTTP server over db.
 func buildServer(env *environment, db *bun.DB, addr string) *httpapi.Server {
 	res := app.NewResolver(db, nil)
-	users := postgres.UserStore{DB: db}
+	actors := &httpapi.ActorCache{Lookup: postgres.UserStore{DB: db}.FindUserByUsername, TTL: actorTTL}
 	signer := tokenSigner()
 	return httpapi.New(httpapi.Config{
 		Addr:    addr,
@@ -63,7 +101,7 @@ func buildServer(env *environment, db *bun.DB, addr string) *httpapi.Server {
 					return nil, err
 				}
 			}
-			u, err := users.FindUserByUsername(r.Context(), name)
+			u, err := actors.User(r.Context(), name)
 			if creditdesk.ErrorCode(err) == creditdesk.ENOTFOUND {
 				return nil, creditdesk.Errorf(creditdesk.EUNAUTHENTICATED, "user %q does not exist", name)
 			}

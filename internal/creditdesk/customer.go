@@ -303,6 +303,9 @@ type AccountListQuery struct {
 	Statuses string
 	// Sales: ship dates in [From, To]; a zero bound is open.
 	From, To Date
+	// Payments and notes: read each item's ledger rows along (the query
+	// selects them), into RelatedRecords.
+	Allocations bool
 }
 
 // NoteStatusSet writes a set of note statuses the way AccountListQuery keys
@@ -333,8 +336,9 @@ type AccountListPage struct {
 
 // RelatedRecords holds the records a batch read along with what it was asked
 // for (the users of the history and their offices, the products and invoice
-// numbers of sales lines, the allocations of payments and notes), so the
-// other dataloaders can serve them without another statement.
+// numbers of sales lines and invoices, the allocations of payments and notes
+// when asked for), so the other dataloaders can serve them without another
+// statement.
 type RelatedRecords struct {
 	Users              []*User
 	Offices            []*Office

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"creditdesk/internal/creditdesk"
 )
@@ -80,5 +81,40 @@ func TestProbesAndRefusedActors(t *testing.T) {
 	}
 	if code, body := get("/metrics", ""); code != 200 || !strings.Contains(body, "creditdesk_http_request_duration_seconds") {
 		t.Errorf("/metrics = %d, missing the request histogram", code)
+	}
+}
+
+func TestActorCacheReusesAUserForItsTTLOnly(t *testing.T) {
+	now := time.Date(2025, 6, 30, 9, 0, 0, 0, time.UTC)
+	reads := 0
+	role := creditdesk.RoleManager
+	c := &ActorCache{TTL: time.Second, Now: func() time.Time { return now },
+		Lookup: func(_ context.Context, name string) (*creditdesk.User, error) {
+			reads++
+			if name != "mgr_BJ" {
+				return nil, creditdesk.Errorf(creditdesk.ENOTFOUND, "user %q does not exist", name)
+			}
+			return &creditdesk.User{ID: 7, Username: name, Role: role}, nil
+		}}
+	ctx := context.Background()
+	u1, _ := c.User(ctx, "mgr_BJ")
+	u1.Role = creditdesk.RoleGeneralManager // a caller's change must not leak into the cache
+	role = creditdesk.RoleSalesRep
+	now = now.Add(999 * time.Millisecond)
+	u2, err := c.User(ctx, "mgr_BJ")
+	if err != nil || reads != 1 || u2.Role != creditdesk.RoleManager {
+		t.Fatalf("within the TTL: %+v, %v after %d reads; want the cached manager after 1 read", u2, err, reads)
+	}
+	now = now.Add(time.Millisecond)
+	if u3, _ := c.User(ctx, "mgr_BJ"); reads != 2 || u3.Role != creditdesk.RoleSalesRep {
+		t.Fatalf("after the TTL: %+v after %d reads; want the new role read again", u3, reads)
+	}
+	for range 2 {
+		if _, err := c.User(ctx, "nobody"); creditdesk.ErrorCode(err) != creditdesk.ENOTFOUND {
+			t.Fatalf("unknown user: %v", err)
+		}
+	}
+	if reads != 4 {
+		t.Errorf("an unknown user was remembered: %d reads, want 4", reads)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -166,173 +165,10 @@ type accountCursor struct {
 	ID   int64                  `json:"i"`
 }
 
-// accountListSQL is, per list, the statement part that answers that list's
-// keys (the rows of kc with that list): one row per key with the size of the
-// whole list (counted before the cursor, so every page, an empty last page
-// too, reports the same total) and the page as a JSON array, at most lim + 1
-// items (the extra one tells that a next page exists). Rows are numbered
-// within each customer's own list, so one customer's long list never eats
-// another's page. Related records (users, products, invoice numbers,
-// allocations) ride along inside the items.
-var accountListSQL = map[creditdesk.AccountList]string{
-	creditdesk.ListContacts: `
-		SELECT kc.idx, p.total, p.items
-		FROM kc CROSS JOIN LATERAL (
-			SELECT count(*) AS total,
-			       coalesce(jsonb_agg(jsonb_build_object('id', ct.id, 'customerId', ct.customer_id, 'name', ct.name,
-			           'title', ct.title, 'phone', ct.phone, 'email', ct.email) ORDER BY ct.id), '[]') AS items
-			FROM customer_contacts ct WHERE ct.customer_id = kc.customer_id
-		) p
-		WHERE kc.list = 'CONTACTS'`,
-
-	creditdesk.ListHistory: `
-		SELECT kc.idx, p.total, p.items
-		FROM kc CROSS JOIN LATERAL (
-			SELECT count(*) AS total,
-			       coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'customerId', x.customer_id, 'field', x.field,
-			           'oldValue', x.old_value, 'newValue', x.new_value, 'reason', x.reason, 'changedBy', x.changed_by,
-			           'approvedBy', x.approved_by, 'changedAt', x.changed_at,
-			           'sortKey', to_char(x.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-			           'users', (SELECT jsonb_agg(jsonb_build_object('id', u.id, 'username', u.username, 'name', u.name,
-			                        'role', u.role, 'officeId', u.office_id, 'officeCode', o.code, 'officeName', o.name))
-			                     FROM users u LEFT JOIN offices o ON o.id = u.office_id
-			                     WHERE u.id IN (x.changed_by, x.approved_by)))
-			           ORDER BY x.changed_at DESC, x.id DESC) FILTER (WHERE x.on_page), '[]') AS items
-			FROM (
-				SELECT y.*, y.after_cursor AND row_number() OVER (PARTITION BY y.after_cursor
-				           ORDER BY y.changed_at DESC, y.id DESC) <= kc.lim + 1 AS on_page
-				FROM (
-					SELECT h.*, (kc.after_id IS NULL OR (h.changed_at, h.id) < (kc.after_key::timestamptz, kc.after_id)) AS after_cursor
-					FROM customer_history h WHERE h.customer_id = kc.customer_id
-				) y
-			) x
-		) p
-		WHERE kc.list = 'HISTORY'`,
-
-	// The open balance as of kc.as_of is the amount less the ledger rows
-	// dated on or before it (DOMAIN.md §3); an invoice settled for good by
-	// then (settled_on <= as_of) is skipped without reading the ledger.
-	creditdesk.ListInvoices: `
-		SELECT kc.idx, p.total, p.items
-		FROM kc CROSS JOIN LATERAL (
-			SELECT count(*) AS total,
-			       coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'number', x.number, 'customerId', x.customer_id,
-			           'shipDate', x.ship_date, 'invoiceDate', x.invoice_date, 'dueDate', x.due_date,
-			           'currency', x.currency, 'amount', x.amount, 'exchangeRate', x.exchange_rate,
-			           'baseAmount', x.base_amount, 'openBalance', x.open, 'openBase', round(x.open * x.exchange_rate, 2),
-			           'settledOn', CASE WHEN x.settled_on <= kc.as_of THEN x.settled_on
-			                             WHEN x.open = 0 THEN (SELECT max(s.date) FROM settlements s
-			                                                   WHERE s.invoice_id = x.id AND s.date <= kc.as_of) END,
-			           'sortKey', to_char(x.ship_date, 'YYYY-MM-DD'))
-			           ORDER BY x.ship_date DESC, x.id DESC) FILTER (WHERE x.on_page), '[]') AS items
-			FROM (
-				SELECT y.*, y.after_cursor AND row_number() OVER (PARTITION BY y.after_cursor
-				           ORDER BY y.ship_date DESC, y.id DESC) <= kc.lim + 1 AS on_page
-				FROM (
-					SELECT i.*, o.open,
-					       (kc.after_id IS NULL OR (i.ship_date, i.id) < (kc.after_key::date, kc.after_id)) AS after_cursor
-					FROM invoices i
-					CROSS JOIN LATERAL (
-						SELECT CASE WHEN i.settled_on <= kc.as_of THEN 0::numeric
-						            ELSE i.amount - coalesce((SELECT sum(s.amount) FROM settlements s
-						                                      WHERE s.invoice_id = i.id AND s.date <= kc.as_of), 0)
-						       END AS open
-					) o
-					WHERE i.customer_id = kc.customer_id AND i.ship_date <= kc.as_of
-				) y
-				WHERE NOT kc.open_only OR y.open > 0
-			) x
-		) p
-		WHERE kc.list = 'INVOICES'`,
-
-	creditdesk.ListPayments: `
-		SELECT kc.idx, p.total, p.items
-		FROM kc CROSS JOIN LATERAL (
-			SELECT count(*) AS total,
-			       coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'reference', x.reference, 'customerId', x.customer_id,
-			           'date', x.date, 'method', x.method, 'currency', x.currency, 'amount', x.amount,
-			           'exchangeRate', x.exchange_rate, 'baseAmount', x.base_amount,
-			           'idempotencyKey', x.idempotency_key, 'createdAt', x.created_at,
-			           'allocations', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'invoiceId', s.invoice_id,
-			                               'invoiceNumber', i.number, 'kind', s.kind, 'date', s.date, 'amount', s.amount)
-			                               ORDER BY s.id), '[]')
-			                           FROM settlements s JOIN invoices i ON i.id = s.invoice_id WHERE s.payment_id = x.id),
-			           'sortKey', to_char(x.date, 'YYYY-MM-DD'))
-			           ORDER BY x.date DESC, x.id DESC) FILTER (WHERE x.on_page), '[]') AS items
-			FROM (
-				SELECT y.*, y.after_cursor AND row_number() OVER (PARTITION BY y.after_cursor
-				           ORDER BY y.date DESC, y.id DESC) <= kc.lim + 1 AS on_page
-				FROM (
-					SELECT pm.*, (kc.after_id IS NULL OR (pm.date, pm.id) < (kc.after_key::date, kc.after_id)) AS after_cursor
-					FROM payments pm WHERE pm.customer_id = kc.customer_id
-				) y
-			) x
-		) p
-		WHERE kc.list = 'PAYMENTS'`,
-
-	creditdesk.ListNotes: `
-		SELECT kc.idx, p.total, p.items
-		FROM kc CROSS JOIN LATERAL (
-			SELECT count(*) AS total,
-			       coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'number', x.number, 'kind', x.kind,
-			           'customerId', x.customer_id, 'drawer', x.drawer, 'bank', x.bank, 'account', x.account,
-			           'endorsers', x.endorsers, 'issueDate', x.issue_date, 'receivedDate', x.received_date,
-			           'maturityDate', x.maturity_date, 'amount', x.amount, 'status', x.status,
-			           'statusDate', x.status_date, 'settledOn', x.settled_on,
-			           'allocations', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'invoiceId', s.invoice_id,
-			                               'invoiceNumber', i.number, 'kind', s.kind, 'date', s.date, 'amount', s.amount)
-			                               ORDER BY s.id), '[]')
-			                           FROM settlements s JOIN invoices i ON i.id = s.invoice_id WHERE s.note_id = x.id),
-			           'sortKey', to_char(x.received_date, 'YYYY-MM-DD'))
-			           ORDER BY x.received_date DESC, x.id DESC) FILTER (WHERE x.on_page), '[]') AS items
-			FROM (
-				SELECT y.*, y.after_cursor AND row_number() OVER (PARTITION BY y.after_cursor
-				           ORDER BY y.received_date DESC, y.id DESC) <= kc.lim + 1 AS on_page
-				FROM (
-					SELECT n.*,
-					       (kc.after_id IS NULL OR (n.received_date, n.id) < (kc.after_key::date, kc.after_id)) AS after_cursor
-					FROM notes n
-					WHERE n.customer_id = kc.customer_id
-					  AND (kc.statuses = '' OR n.status = ANY (string_to_array(kc.statuses, ',')))
-				) y
-			) x
-		) p
-		WHERE kc.list = 'NOTES'`,
-
-	creditdesk.ListSales: `
-		SELECT kc.idx, p.total, p.items
-		FROM kc CROSS JOIN LATERAL (
-			SELECT count(*) AS total,
-			       coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'invoiceId', x.invoice_id,
-			           'customerId', x.customer_id, 'productId', x.product_id, 'shipDate', x.ship_date,
-			           'quantity', x.quantity, 'unitPrice', x.unit_price, 'amount', x.amount,
-			           'costAmount', x.cost_amount, 'currency', x.currency, 'exchangeRate', x.exchange_rate,
-			           'baseAmount', x.base_amount,
-			           'invoiceNumber', (SELECT i.number FROM invoices i WHERE i.id = x.invoice_id),
-			           'product', (SELECT jsonb_build_object('id', pr.id, 'code', pr.code, 'name', pr.name,
-			                           'category', pr.category, 'unitCost', pr.unit_cost)
-			                       FROM products pr WHERE pr.id = x.product_id),
-			           'sortKey', to_char(x.ship_date, 'YYYY-MM-DD'))
-			           ORDER BY x.ship_date DESC, x.id DESC) FILTER (WHERE x.on_page), '[]') AS items
-			FROM (
-				SELECT y.*, y.after_cursor AND row_number() OVER (PARTITION BY y.after_cursor
-				           ORDER BY y.ship_date DESC, y.id DESC) <= kc.lim + 1 AS on_page
-				FROM (
-					SELECT sl.*,
-					       (kc.after_id IS NULL OR (sl.ship_date, sl.id) < (kc.after_key::date, kc.after_id)) AS after_cursor
-					FROM sales_lines sl
-					WHERE sl.customer_id = kc.customer_id
-					  AND (kc.date_from IS NULL OR sl.ship_date >= kc.date_from)
-					  AND (kc.date_to IS NULL OR sl.ship_date <= kc.date_to)
-				) y
-			) x
-		) p
-		WHERE kc.list = 'SALES'`,
-}
-
-// accountListOrder fixes the order of the statement's parts.
-var accountListOrder = []creditdesk.AccountList{creditdesk.ListContacts, creditdesk.ListHistory,
-	creditdesk.ListInvoices, creditdesk.ListPayments, creditdesk.ListNotes, creditdesk.ListSales}
+// accountLists are the lists cd_account_list (migrations, 06_account_lists)
+// pages.
+var accountLists = map[creditdesk.AccountList]bool{creditdesk.ListContacts: true, creditdesk.ListHistory: true,
+	creditdesk.ListInvoices: true, creditdesk.ListPayments: true, creditdesk.ListNotes: true, creditdesk.ListSales: true}
 
 // AccountLists answers a batch of account-list queries — any mix of lists,
 // customers and arguments — in one statement, and returns the pages aligned
@@ -354,7 +190,6 @@ func (s LoaderStore) AccountLists(ctx context.Context, qs []creditdesk.AccountLi
 	}
 
 	var vals []schema.QueryWithArgs
-	lists := map[creditdesk.AccountList]bool{}
 	for i, q := range qs {
 		pages[i] = &creditdesk.AccountListPage{}
 		row, err := accountKeyRow(ctx, i, q)
@@ -363,27 +198,29 @@ func (s LoaderStore) AccountLists(ctx context.Context, qs []creditdesk.AccountLi
 			continue
 		}
 		vals = append(vals, row)
-		lists[q.List] = true
 	}
 	if len(vals) == 0 {
 		return pages, related, errs
 	}
-	var parts []string
-	for _, l := range accountListOrder {
-		if lists[l] {
-			parts = append(parts, accountListSQL[l])
-		}
-	}
+	// One row per key the actor may see; cd_account_list answers it with
+	// the size of the whole list (counted before the cursor, so every page,
+	// an empty last page too, reports the same total) and the page as a JSON
+	// array of at most lim + 1 items (the extra one tells that a next page
+	// exists). Related records (users, products, invoice numbers,
+	// allocations) ride along inside the items.
 	var rows []struct {
 		Idx   int
 		Total int
 		Items json.RawMessage
 	}
 	err := s.DB.NewRaw(`
-		WITH k (idx, list, customer_id, lim, after_key, after_id, as_of, open_only, statuses, date_from, date_to)
-		         AS (VALUES ?),
-		     kc AS (SELECT k.* FROM k JOIN customers c ON c.id = k.customer_id WHERE ?)
-		`+strings.Join(parts, "\nUNION ALL\n"),
+		WITH k (idx, list, customer_id, lim, after_key, after_id, as_of, open_only, statuses, date_from, date_to,
+		        allocations) AS (VALUES ?)
+		SELECT k.idx, l.total, l.items
+		FROM k JOIN customers c ON c.id = k.customer_id
+		CROSS JOIN LATERAL cd_account_list(k.list, k.customer_id, k.lim, k.after_key, k.after_id, k.as_of,
+		                                   k.open_only, k.statuses, k.date_from, k.date_to, k.allocations) l
+		WHERE ?`,
 		joinQueries(vals, ",\n"), CustomerPredicate(ctx, "c", nil)).Scan(ctx, &rows)
 	if err != nil {
 		return fail(fmt.Errorf("load account lists: %w", err))
@@ -402,7 +239,7 @@ func (s LoaderStore) AccountLists(ctx context.Context, qs []creditdesk.AccountLi
 // accountKeyRow validates one query and writes it as a row of the keys'
 // VALUES list.
 func accountKeyRow(ctx context.Context, idx int, q creditdesk.AccountListQuery) (schema.QueryWithArgs, error) {
-	if _, ok := accountListSQL[q.List]; !ok {
+	if !accountLists[q.List] {
 		return schema.QueryWithArgs{}, fmt.Errorf("unknown account list %q", q.List)
 	}
 	if q.List == creditdesk.ListContacts {
@@ -438,19 +275,19 @@ func accountKeyRow(ctx context.Context, idx int, q creditdesk.AccountListQuery) 
 		}
 		afterKey, afterID = &c.Key, &c.ID
 	}
-	return bun.SafeQuery("(?::int, ?::text, ?::bigint, ?::int, ?::text, ?::bigint, ?::date, ?::boolean, ?::text, ?::date, ?::date)",
-		idx, q.List, q.CustomerID, q.First, afterKey, afterID, q.AsOf, q.OpenOnly, q.Statuses, q.From, q.To), nil
+	return bun.SafeQuery("(?::int, ?::text, ?::bigint, ?::int, ?::text, ?::bigint, ?::date, ?::boolean, ?::text, ?::date, ?::date, ?::boolean)",
+		idx, q.List, q.CustomerID, q.First, afterKey, afterID, q.AsOf, q.OpenOnly, q.Statuses, q.From, q.To,
+		q.Allocations), nil
 }
 
 // jsonDate reads a date from the statement's JSON.
 type jsonDate struct{ creditdesk.Date }
 
 func (d *jsonDate) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("date %s: not a JSON string", b)
 	}
-	v, err := creditdesk.ParseDate(s)
+	v, err := creditdesk.ParseDate(string(b[1 : len(b)-1]))
 	d.Date = v
 	return err
 }
@@ -476,15 +313,12 @@ type allocationItem struct {
 	Amount        creditdesk.Money          `json:"amount"`
 }
 
-func (a allocationItem) allocation() *creditdesk.Allocation {
-	return &creditdesk.Allocation{ID: a.ID, InvoiceID: a.InvoiceID, InvoiceNumber: a.InvoiceNumber, Kind: a.Kind,
-		Date: a.Date.Date, Amount: a.Amount}
-}
-
+// allocationsOf converts the ledger rows read along with a payment or a note.
 func allocationsOf(items []allocationItem) []*creditdesk.Allocation {
 	out := make([]*creditdesk.Allocation, len(items))
 	for i, a := range items {
-		out[i] = a.allocation()
+		out[i] = &creditdesk.Allocation{ID: a.ID, InvoiceID: a.InvoiceID, InvoiceNumber: a.InvoiceNumber,
+			Kind: a.Kind, Date: a.Date.Date, Amount: a.Amount}
 	}
 	return out
 }
@@ -538,6 +372,7 @@ type paymentItem struct {
 	BaseAmount     creditdesk.Money         `json:"baseAmount"`
 	IdempotencyKey *string                  `json:"idempotencyKey"`
 	CreatedAt      time.Time                `json:"createdAt"`
+	Allocated      creditdesk.Money         `json:"allocated"`
 	Allocations    []allocationItem         `json:"allocations"`
 }
 
@@ -650,17 +485,14 @@ func decodeAccountItems(q creditdesk.AccountListQuery, p *creditdesk.AccountList
 			return err
 		}
 		for _, it := range page(q, p, items, func(i paymentItem) itemKey { return i.itemKey }) {
-			allocs := allocationsOf(it.Allocations)
-			allocated := creditdesk.Money{}
-			for _, a := range allocs {
-				allocated.Decimal = allocated.Add(a.Amount.Decimal)
-			}
 			p.Payments = append(p.Payments, &creditdesk.Payment{ID: it.ID, Reference: it.Reference,
 				CustomerID: it.CustomerID, Date: it.Date.Date, Method: it.Method, Currency: it.Currency,
 				Amount: it.Amount, ExchangeRate: it.ExchangeRate, BaseAmount: it.BaseAmount,
-				Allocated: allocated, Unapplied: creditdesk.Money{Decimal: it.Amount.Sub(allocated.Decimal)},
+				Allocated: it.Allocated, Unapplied: creditdesk.Money{Decimal: it.Amount.Sub(it.Allocated.Decimal)},
 				IdempotencyKey: it.IdempotencyKey, CreatedAt: it.CreatedAt})
-			rel.PaymentAllocations[it.ID] = allocs
+			if q.Allocations {
+				rel.PaymentAllocations[it.ID] = allocationsOf(it.Allocations)
+			}
 		}
 	case creditdesk.ListNotes:
 		var items []noteItem
@@ -673,7 +505,9 @@ func decodeAccountItems(q creditdesk.AccountListQuery, p *creditdesk.AccountList
 				Endorsers: it.Endorsers, IssueDate: it.IssueDate.Date, ReceivedDate: it.ReceivedDate.Date,
 				MaturityDate: it.MaturityDate.Date, Amount: it.Amount, Status: it.Status,
 				StatusDate: it.StatusDate.Date, SettledOn: datePtr(it.SettledOn)})
-			rel.NoteAllocations[it.ID] = allocationsOf(it.Allocations)
+			if q.Allocations {
+				rel.NoteAllocations[it.ID] = allocationsOf(it.Allocations)
+			}
 		}
 	case creditdesk.ListSales:
 		var items []salesItem

@@ -165,8 +165,9 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 			p.Payments[0].Allocated.String() != "10.00" || p.Payments[0].Unapplied.String() != "0.00" {
 			t.Errorf("K1 payments %+v total %d", p.Payments, p.TotalCount)
 		}
-		if a := rel.PaymentAllocations[p.Payments[0].ID]; len(a) != 1 || a[0].InvoiceNumber != "I2" || a[0].Amount.String() != "10.00" {
-			t.Errorf("P2 allocations read along: %+v", a)
+		if a, err := src.AllocationsByPayment(f.ctx, []int64{p.Payments[0].ID}); err != nil || len(a[0]) != 1 ||
+			a[0][0].InvoiceNumber != "I2" || a[0][0].Amount.String() != "10.00" {
+			t.Errorf("P2 allocations: %+v, %v", a, err)
 		}
 		if c := pages[4].Contacts; len(c) != 2 || c[0].Name != "张三" || c[1].Name != "李四" {
 			t.Errorf("contacts %+v", c)
@@ -179,7 +180,11 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 			t.Fatalf("dishonoured notes %+v", n.Notes)
 		}
 		var allocs []string
-		for _, a := range rel.NoteAllocations[n.Notes[0].ID] {
+		na, err := src.AllocationsByNote(f.ctx, []int64{n.Notes[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range na[0] {
 			allocs = append(allocs, fmt.Sprintf("%s %s %s %s", a.InvoiceNumber, a.Kind, a.Date, a.Amount.String()))
 		}
 		if want := []string{"I3 NOTE 2025-06-01 300.00", "I3 NOTE_REVERSAL 2025-06-20 -300.00"}; !slices.Equal(allocs, want) {
