@@ -36,6 +36,9 @@ func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	if r.ResponseCache != nil {
+		srv.AroundOperations(r.ResponseCache.around)
+	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if r.Loaders != nil {
 			ctx = WithLoaders(ctx, r.Loaders)

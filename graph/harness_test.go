@@ -33,6 +33,7 @@ type api struct {
 // apiConfig is what an apiOption may change.
 type apiConfig struct {
 	clock creditdesk.Clock
+	cache *graph.ResponseCache
 }
 
 // An apiOption changes how newAPI builds the API.
@@ -44,6 +45,12 @@ func frozenAt(t time.Time) apiOption {
 	return func(c *apiConfig) { c.clock = func() time.Time { return t } }
 }
 
+// cachedBy serves repeated queries from c, as `creditdesk serve` does (its
+// Snapshot is set to the test database's).
+func cachedBy(c *graph.ResponseCache) apiOption {
+	return func(cfg *apiConfig) { cfg.cache = c }
+}
+
 func newAPI(t *testing.T, opts ...apiOption) *api {
 	t.Helper()
 	cfg := apiConfig{clock: func() time.Time { return time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC) }}
@@ -51,7 +58,12 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		o(&cfg)
 	}
 	db := pgtest.New(t)
-	h := graph.NewHandler(app.NewResolver(db, cfg.clock), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	res := app.NewResolver(db, cfg.clock)
+	if cfg.cache != nil {
+		cfg.cache.Snapshot = postgres.CurrentSnapshot(db)
+		res.ResponseCache = cfg.cache
+	}
+	h := graph.NewHandler(res, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &api{t: t, db: db, srv: h}
 }
 
@@ -68,6 +80,7 @@ func (a *api) exec(sql string, args ...any) {
 type requestConfig struct {
 	vars    map[string]any
 	counter *postgres.StatementCounter
+	actor   *creditdesk.User
 }
 
 // A requestOption adds something to one request.
@@ -81,6 +94,11 @@ func withVars(vars map[string]any) requestOption {
 // countedBy counts every SQL statement the request sends in c.
 func countedBy(c *postgres.StatementCounter) requestOption {
 	return func(r *requestConfig) { r.counter = c }
+}
+
+// as sends the request as u (as the server does for a bearer token).
+func as(u *creditdesk.User) requestOption {
+	return func(r *requestConfig) { r.actor = u }
 }
 
 // response is a GraphQL response as a client reads it, with its raw body.
@@ -136,6 +154,9 @@ func (a *api) post(query string, opts ...requestOption) *response {
 	req.Header.Set("Content-Type", "application/json")
 	if cfg.counter != nil {
 		req = req.WithContext(postgres.WithStatementCounter(req.Context(), cfg.counter))
+	}
+	if cfg.actor != nil {
+		req = req.WithContext(creditdesk.WithActor(req.Context(), cfg.actor))
 	}
 	rec := httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, req)

@@ -39,4 +39,7 @@ type Resolver struct {
 	// Credit computes the credit figures: positions, ageing, the 60-day and
 	// 120-day rules, the limitation watch (DOMAIN.md §3, §9).
 	Credit creditdesk.CreditService
+	// ResponseCache, when set, answers repeated queries while the database
+	// has not changed (see ResponseCache).
+	ResponseCache *ResponseCache
 }

@@ -149,5 +149,5 @@ func newServer(t *testing.T, env *environment) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return buildServer(env, db, "127.0.0.1:0").Handler()
+	return buildServer(env, db, "127.0.0.1:0", 64).Handler()
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,12 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags("serve")
 	addr := fs.String("addr", envOr("ADDR", ":8080"), "listen address")
 	debugAddr := fs.String("debug-addr", envOr("DEBUG_ADDR", ""), "when set, serve Go's profiler (/debug/pprof/) on this address, apart from the API")
+	defaultCacheMB, err := envInt("RESPONSE_CACHE_MB", 64)
+	if err != nil {
+		return err
+	}
+	cacheMB := fs.Int("response-cache-mb", defaultCacheMB,
+		"memory for answers to repeated queries, reused while the database is unchanged (0: off)")
 	dev := fs.Bool("dev", false, "without DATABASE_URL: use the private cluster under ./.pgdata, migrate it and load the demo data when empty")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -44,7 +51,10 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		go serveDebug(env, *debugAddr)
 	}
 	tuneGC()
-	return buildServer(env, db, *addr).Run(ctx)
+	if *cacheMB < 0 {
+		return fmt.Errorf("serve: --response-cache-mb must be 0 or more, not %d", *cacheMB)
+	}
+	return buildServer(env, db, *addr, *cacheMB).Run(ctx)
 }
 
 // tuneGC trades memory for CPU unless the operator chose otherwise: the
@@ -83,8 +93,11 @@ func serveDebug(env *environment, addr string) {
 const actorTTL = time.Second
 
 // buildServer assembles the HTTP server over db.
-func buildServer(env *environment, db *bun.DB, addr string) *httpapi.Server {
+func buildServer(env *environment, db *bun.DB, addr string, cacheMB int) *httpapi.Server {
 	res := app.NewResolver(db, nil)
+	if cacheMB > 0 {
+		res.ResponseCache = &graph.ResponseCache{Snapshot: postgres.CurrentSnapshot(db), MaxBytes: cacheMB << 20}
+	}
 	actors := &httpapi.ActorCache{Lookup: postgres.UserStore{DB: db}.FindUserByUsername, TTL: actorTTL}
 	signer := tokenSigner()
 	return httpapi.New(httpapi.Config{
@@ -131,6 +144,19 @@ func loadDemoWhenEmpty(ctx context.Context, env *environment, db *bun.DB) error 
 		return err
 	}
 	return loadDemo(ctx, env, opts)
+}
+
+// envInt reads an integer setting from the environment, def when unset.
+func envInt(key string, def int) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: not a whole number", key, v)
+	}
+	return n, nil
 }
 
 func envOr(key, def string) string {
