@@ -18,6 +18,9 @@ type LoaderSource interface {
 	OfficesByID(ctx context.Context, ids []int64) ([]*creditdesk.Office, error)
 	// UsersByID also returns the users' offices, read in the same statement.
 	UsersByID(ctx context.Context, ids []int64) ([]*creditdesk.User, []*creditdesk.Office, error)
+	// OfficesAndUsers reads both, and the users' offices, in one statement.
+	OfficesAndUsers(ctx context.Context, officeIDs, userIDs []int64) (
+		offices []*creditdesk.Office, users []*creditdesk.User, userOffices []*creditdesk.Office, err error)
 	ProductsByID(ctx context.Context, ids []int64) ([]*creditdesk.Product, error)
 	CustomersByID(ctx context.Context, ids []int64) ([]*creditdesk.Customer, error)
 	InvoiceNumbersByID(ctx context.Context, ids []int64) ([]*string, error)
@@ -73,22 +76,16 @@ type Loaders struct {
 // the fields' own loads to report.
 func (l *Loaders) fetchNow(ctx context.Context, offices, users []int64, lists []creditdesk.AccountListQuery) {
 	var wg sync.WaitGroup
-	if len(offices) > 0 {
+	if len(offices) > 0 || len(users) > 0 {
 		wg.Go(func() {
-			if os, err := l.src.OfficesByID(ctx, offices); err == nil {
+			if os, us, uos, err := l.src.OfficesAndUsers(ctx, offices, users); err == nil {
 				for i, o := range os {
 					l.Offices.Prime(offices[i], o)
 				}
-			}
-		})
-	}
-	if len(users) > 0 {
-		wg.Go(func() {
-			if us, os, err := l.src.UsersByID(ctx, users); err == nil {
 				for i, u := range us {
 					l.Users.Prime(users[i], u)
 				}
-				primeAll(l.Offices, os, func(o *creditdesk.Office) int64 { return o.ID })
+				primeAll(l.Offices, uos, func(o *creditdesk.Office) int64 { return o.ID })
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/schema"
 
 	"creditdesk/internal/creditdesk"
@@ -57,6 +58,49 @@ func (s LoaderStore) UsersByID(ctx context.Context, ids []int64) ([]*creditdesk.
 		}
 	}
 	return alignByID(ids, users, func(u *creditdesk.User) int64 { return u.ID }), offices, nil
+}
+
+// OfficesAndUsers returns the offices with officeIDs and the users with
+// userIDs (each aligned to its ids) and the users' offices, in one statement:
+// what a page of customers refers to.
+func (s LoaderStore) OfficesAndUsers(ctx context.Context, officeIDs, userIDs []int64) (
+	[]*creditdesk.Office, []*creditdesk.User, []*creditdesk.Office, error) {
+	var rows []struct {
+		IsUser bool
+		ID     int64
+		Code   *string
+		Name   string
+		creditdesk.User
+		OfficeCode *string
+		OfficeName *string
+	}
+	if err := s.DB.NewRaw(`
+		SELECT false AS is_user, o.id, o.code, o.name, NULL AS username, NULL AS role, NULL::bigint AS office_id,
+		       NULL AS office_code, NULL AS office_name
+		FROM offices o WHERE o.id = ANY (?)
+		UNION ALL
+		SELECT true, u.id, NULL, u.name, u.username, u.role, u.office_id, o.code, o.name
+		FROM users u LEFT JOIN offices o ON o.id = u.office_id
+		WHERE u.id = ANY (?)`, pgdialect.Array(officeIDs), pgdialect.Array(userIDs)).Scan(ctx, &rows); err != nil {
+		return nil, nil, nil, fmt.Errorf("load offices and users: %w", err)
+	}
+	var offices, userOffices []*creditdesk.Office
+	var users []*creditdesk.User
+	for i := range rows {
+		r := &rows[i]
+		if !r.IsUser {
+			offices = append(offices, &creditdesk.Office{ID: r.ID, Code: *r.Code, Name: r.Name})
+			continue
+		}
+		u := r.User
+		u.ID, u.Name = r.ID, r.Name
+		users = append(users, &u)
+		if u.OfficeID != nil && r.OfficeCode != nil {
+			userOffices = append(userOffices, &creditdesk.Office{ID: *u.OfficeID, Code: *r.OfficeCode, Name: *r.OfficeName})
+		}
+	}
+	return alignByID(officeIDs, offices, func(o *creditdesk.Office) int64 { return o.ID }),
+		alignByID(userIDs, users, func(u *creditdesk.User) int64 { return u.ID }), userOffices, nil
 }
 
 // ProductsByID returns the products with the ids, aligned to ids.

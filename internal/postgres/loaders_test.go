@@ -233,3 +233,33 @@ func TestLoadersApplyTheActorsScope(t *testing.T) {
 	_, _, errs = src.AccountLists(fin, []creditdesk.AccountListQuery{{List: creditdesk.ListContacts, CustomerID: k1}})
 	wantCode(t, errs[0], creditdesk.EFORBIDDEN)
 }
+
+func TestOfficesAndUsersInOneStatement(t *testing.T) {
+	f := newDeskFixture(t)
+	bj, sh := f.office("BJ"), f.office("SH")
+	rep := f.user("rep1", creditdesk.RoleSalesRep, &sh)
+	gm := f.user("gm", creditdesk.RoleGeneralManager, nil)
+	src := postgres.LoaderStore{DB: f.db}
+	var c postgres.StatementCounter
+	ctx := postgres.WithStatementCounter(f.ctx, &c)
+	offices, users, userOffices, err := src.OfficesAndUsers(ctx, []int64{sh, 999, bj}, []int64{gm, rep, 998})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(offices) != 3 || offices[0].Code != "SH" || offices[1] != nil || offices[2].Code != "BJ" {
+		t.Errorf("offices aligned to [SH 999 BJ]: %+v", offices)
+	}
+	if len(users) != 3 || users[0].Username != "gm" || users[0].OfficeID != nil || users[1].Username != "rep1" ||
+		users[1].Role != creditdesk.RoleSalesRep || *users[1].OfficeID != sh || users[2] != nil {
+		t.Errorf("users aligned to [gm rep1 998]: %+v", users)
+	}
+	if len(userOffices) != 1 || userOffices[0].Code != "SH" {
+		t.Errorf("the users' offices: %+v", userOffices)
+	}
+	if c.Count() != 1 {
+		t.Errorf("%d statements, want 1", c.Count())
+	}
+	if o, u, _, err := src.OfficesAndUsers(f.ctx, nil, []int64{rep}); err != nil || len(o) != 0 || u[0].Username != "rep1" {
+		t.Errorf("users only: %+v %+v %v", o, u, err)
+	}
+}
