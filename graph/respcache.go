@@ -99,8 +99,8 @@ func (c *ResponseCache) key(ctx context.Context, op *graphql.OperationContext) (
 	for _, part := range []string{op.RawQuery, op.OperationName, string(vars), actorKey(creditdesk.ActorFrom(ctx)),
 		now().UTC().Format("2006-01-02T15:04")} {
 		h.Write([]byte(strconv.Itoa(len(part)))) //nolint:errcheck // hash writes do not fail
-		h.Write([]byte{0})                         //nolint:errcheck
-		h.Write([]byte(part))                      //nolint:errcheck
+		h.Write([]byte{0})                       //nolint:errcheck
+		h.Write([]byte(part))                    //nolint:errcheck
 	}
 	var k [sha256.Size]byte
 	h.Sum(k[:0])
