@@ -28,8 +28,8 @@ import (
 //
 // The key also holds the actor (user, role and office: the scope decides
 // what a query sees) and the current minute, so that "today" of a query
-// without a date moves on. Mutations, answers with errors and answers
-// larger than a tenth of the cache are never kept.
+// without a date moves on. Mutations, answers with errors, answers in
+// several parts and answers larger than a tenth of the cache are never kept.
 type ResponseCache struct {
 	// Snapshot returns the database's current snapshot as text.
 	Snapshot func(ctx context.Context) (string, error)
@@ -76,7 +76,10 @@ func (c *ResponseCache) around(ctx context.Context, next graphql.OperationHandle
 	first := true
 	return func(ctx context.Context) *graphql.Response {
 		resp := h(ctx)
-		if first && resp != nil && len(resp.Errors) == 0 && resp.Data != nil && len(resp.Extensions) == 0 {
+		// Only a whole answer in one part is kept: an incremental
+		// (@defer) answer's first part is not the answer.
+		if first && resp != nil && len(resp.Errors) == 0 && resp.Data != nil && len(resp.Extensions) == 0 &&
+			resp.HasNext == nil && resp.Label == "" && len(resp.Path) == 0 {
 			c.put(key, snapshot, resp.Data)
 		}
 		first = false
