@@ -249,7 +249,7 @@ func TestCreditdeskMatchesFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cd, err := StartCreditdesk(ctx, bin, url, dir)
+	cd, err := StartCreditdesk(ctx, bin, url, dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,14 +96,15 @@ func BuildCreditdesk(ctx context.Context, root string) (string, error) {
 // StartCreditdesk runs `creditdesk serve` on a loopback port against
 // databaseURL, in production settings (no --dev, DATABASE_URL set, request
 // logs at warn so the log pipe is not what is measured), and waits until it
-// is ready.
-func StartCreditdesk(ctx context.Context, bin, databaseURL, logDir string) (*Server, error) {
+// is ready. cacheMB is its response cache (0: off).
+func StartCreditdesk(ctx context.Context, bin, databaseURL, logDir string, cacheMB int) (*Server, error) {
 	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	env := append(cleanEnv(), "DATABASE_URL="+databaseURL, "LOG_LEVEL=warn", "ADDR="+addr)
+	env := append(cleanEnv(), "DATABASE_URL="+databaseURL, "LOG_LEVEL=warn", "ADDR="+addr,
+		"RESPONSE_CACHE_MB="+strconv.Itoa(cacheMB))
 	s, err := start(ctx, "creditdesk", bin, []string{"serve", "--addr", addr}, "", env, logDir)
 	if err != nil {
 		return nil, err
@@ -253,7 +254,7 @@ func cleanEnv() []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "DATABASE_URL", "ADDR", "LOG_LEVEL", "PORT", "HOST", "NODE_ENV", "PEER_WORKERS":
+		case "DATABASE_URL", "ADDR", "LOG_LEVEL", "PORT", "HOST", "NODE_ENV", "PEER_WORKERS", "RESPONSE_CACHE_MB":
 			continue
 		}
 		out = append(out, kv)

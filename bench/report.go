@@ -12,8 +12,12 @@ import (
 // throughput over the peer's.
 func Markdown(r *Results) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Scale `%s` (seed %d, history to %s), %s; warm-up %gs, %gs measured per target and concurrency in %gs slices taken in turn.\n\n",
-		r.Scale, r.Seed, r.End, r.Started.Format("2006-01-02 15:04 UTC"), r.Load.WarmupSecs, r.Load.DurationSecs, r.Load.SliceSecs)
+	cache := "off"
+	if r.Load.ResponseCacheMB > 0 {
+		cache = fmt.Sprintf("%d MB", r.Load.ResponseCacheMB)
+	}
+	fmt.Fprintf(&b, "Scale `%s` (seed %d, history to %s), %s; warm-up %gs, %gs measured per target and concurrency in %gs slices taken in turn; creditdesk's response cache %s.\n\n",
+		r.Scale, r.Seed, r.End, r.Started.Format("2006-01-02 15:04 UTC"), r.Load.WarmupSecs, r.Load.DurationSecs, r.Load.SliceSecs, cache)
 	b.WriteString("| query | c | creditdesk req/s | p50 / p95 / p99 ms | floor req/s | p50 / p95 / p99 ms | peer req/s | p50 / p95 / p99 ms | cd p50 ÷ floor p50 | cd req/s ÷ peer req/s |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, q := range r.Queries {

@@ -27,6 +27,9 @@ type Options struct {
 	NoPeer bool
 	// PeerWorkers is the number of node processes of the peer.
 	PeerWorkers int
+	// ResponseCacheMB is creditdesk's response cache (0: off, so that every
+	// request is computed, as the floor's and the peer's are).
+	ResponseCacheMB int
 	// CheckOnly checks the answers and measures nothing.
 	CheckOnly bool
 	// ResultsDir receives the results JSON and the Markdown table.
@@ -81,6 +84,8 @@ type Results struct {
 		SliceSecs    float64 `json:"slice_seconds"`
 		Concurrency  []int   `json:"concurrency"`
 		PeerWorkers  int     `json:"peer_workers"`
+		// ResponseCacheMB is creditdesk's --response-cache-mb.
+		ResponseCacheMB int `json:"response_cache_mb"`
 	} `json:"load"`
 	Queries []*QueryResult `json:"queries"`
 }
@@ -104,6 +109,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		End: o.Data.End.Format(time.DateOnly)}
 	res.Load.WarmupSecs, res.Load.DurationSecs, res.Load.SliceSecs = o.Load.Warmup.Seconds(), o.Load.Duration.Seconds(), o.Load.Slice.Seconds()
 	res.Load.Concurrency, res.Load.PeerWorkers = o.Load.Concurrency, o.PeerWorkers
+	res.Load.ResponseCacheMB = o.ResponseCacheMB
 
 	suite, err := Suite()
 	if err != nil {
@@ -186,7 +192,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 	res.Machine = machine(ctx, pool, root, o.NoPeer)
 
-	cd, err := StartCreditdesk(ctx, bin, dbURL, tmp)
+	cd, err := StartCreditdesk(ctx, bin, dbURL, tmp, o.ResponseCacheMB)
 	if err != nil {
 		return nil, err
 	}

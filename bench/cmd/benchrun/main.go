@@ -48,6 +48,7 @@ func run() error {
 	only := flag.String("only", "", "comma-separated query names (default: all)")
 	noPeer := flag.Bool("no-peer", false, "leave PostGraphile out")
 	workers := flag.Int("peer-workers", 2, "PostGraphile node processes (node:cluster); one per core is PostGraphile's advice")
+	cacheMB := flag.Int("response-cache-mb", 0, "creditdesk's response cache (0: off, every request computed like the floor's and the peer's)")
 	checkOnly := flag.Bool("check", false, "only check that floor and creditdesk agree; measure nothing")
 	rebuild := flag.Bool("rebuild", false, "drop and rebuild the data set's template database")
 	out := flag.String("out", "", "results directory (default bench/results in the checkout)")
@@ -94,7 +95,7 @@ func run() error {
 		Data: bench.DataSet{Scale: sc, Seed: *seed, End: endDate},
 		Load: bench.LoadOptions{Warmup: *warmup, Duration: *duration, Slice: *slice, Concurrency: levels,
 			MaxRequests: 1_000_000},
-		Only: names, NoPeer: *noPeer, PeerWorkers: *workers, CheckOnly: *checkOnly,
+		Only: names, NoPeer: *noPeer, PeerWorkers: *workers, ResponseCacheMB: *cacheMB, CheckOnly: *checkOnly,
 		ResultsDir: dir, Rebuild: *rebuild, Logf: logf,
 	})
 	if res != nil {
