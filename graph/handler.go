@@ -36,9 +36,6 @@ func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	if r.ResponseCache != nil {
-		srv.AroundOperations(r.ResponseCache.around)
-	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if r.Loaders != nil {
 			ctx = WithLoaders(ctx, r.Loaders)
@@ -54,6 +51,11 @@ func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
 		}
 		return next(ctx)
 	})
+	if r.ResponseCache != nil {
+		// Innermost, so that a query it computes runs with the loaders in
+		// its context.
+		srv.AroundOperations(r.ResponseCache.around)
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/singleflight"
 
 	"creditdesk/internal/creditdesk"
 )
@@ -30,6 +31,10 @@ import (
 // what a query sees) and the current minute, so that "today" of a query
 // without a date moves on. Mutations, answers with errors, answers in
 // several parts and answers larger than a tenth of the cache are never kept.
+//
+// Identical queries that arrive while the first is being computed (a
+// dashboard opened by many people at once) wait for it and share its answer
+// instead of computing it again each.
 type ResponseCache struct {
 	// Snapshot returns the database's current snapshot as text.
 	Snapshot func(ctx context.Context) (string, error)
@@ -38,6 +43,8 @@ type ResponseCache struct {
 	MaxBytes int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+
+	flights singleflight.Group
 
 	mu      sync.Mutex
 	entries map[[sha256.Size]byte]*list.Element
@@ -72,18 +79,50 @@ func (c *ResponseCache) around(ctx context.Context, next graphql.OperationHandle
 	if data := c.get(key, snapshot); data != nil {
 		return graphql.OneShot(&graphql.Response{Data: data})
 	}
-	h := next(ctx)
-	first := true
-	return func(ctx context.Context) *graphql.Response {
-		resp := h(ctx)
-		// Only a whole answer in one part is kept: an incremental
-		// (@defer) answer's first part is not the answer.
-		if first && resp != nil && len(resp.Errors) == 0 && resp.Data != nil && len(resp.Extensions) == 0 &&
-			resp.HasNext == nil && resp.Label == "" && len(resp.Path) == 0 {
+	// The first of identical queries computes (the leader); the others wait
+	// for its first response and share it when it is a whole answer.
+	var leader graphql.ResponseHandler
+	v, _, _ := c.flights.Do(string(key[:])+snapshot, func() (any, error) {
+		leader = next(ctx)
+		resp := leader(ctx)
+		if keepable(resp) {
 			c.put(key, snapshot, resp.Data)
 		}
-		first = false
-		return resp
+		return resp, nil
+	})
+	resp := v.(*graphql.Response)
+	if leader != nil {
+		first := true
+		return func(ctx context.Context) *graphql.Response {
+			if first {
+				first = false
+				return resp
+			}
+			return leader(ctx)
+		}
+	}
+	if keepable(resp) {
+		c.count(true)
+		return graphql.OneShot(&graphql.Response{Data: resp.Data})
+	}
+	return next(ctx) // the leader failed (or was cancelled): compute
+}
+
+// keepable reports whether a response is a whole answer without errors.
+// Only such an answer is kept or shared: an incremental (@defer) answer's
+// first part is not the answer.
+func keepable(resp *graphql.Response) bool {
+	return resp != nil && len(resp.Errors) == 0 && resp.Data != nil && len(resp.Extensions) == 0 &&
+		resp.HasNext == nil && resp.Label == "" && len(resp.Path) == 0
+}
+
+func (c *ResponseCache) count(hit bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hit {
+		c.hits++
+	} else {
+		c.misses++
 	}
 }
 
@@ -160,8 +199,9 @@ func (c *ResponseCache) remove(el *list.Element) {
 	c.size -= e.bytes()
 }
 
-// Stats returns the number of answers served from the cache and of queries
-// that had to be computed, since the start.
+// Stats returns the number of answers served from memory (kept, or shared
+// with an identical query in flight) and of queries that found none, since
+// the start.
 func (c *ResponseCache) Stats() (hits, misses int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

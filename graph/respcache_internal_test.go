@@ -2,8 +2,17 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // TestResponseCacheStaysWithinItsBytes: the least recently used answers go
@@ -32,5 +41,61 @@ func TestResponseCacheStaysWithinItsBytes(t *testing.T) {
 	c.put(key(0), "t", data) // the same key under a new snapshot replaces the old answer
 	if c.get(key(0), "s") != nil || c.get(key(0), "t") == nil || len(c.entries) != 10 {
 		t.Errorf("replacing an answer: %d entries", len(c.entries))
+	}
+}
+
+// TestIdenticalQueriesInFlightShareOneComputation: queries that arrive while
+// an identical one is computed wait for it and share its answer; a failed
+// computation is not shared.
+func TestIdenticalQueriesInFlightShareOneComputation(t *testing.T) {
+	c := &ResponseCache{MaxBytes: 1 << 20, Snapshot: func(context.Context) (string, error) { return "s", nil }}
+	op := &graphql.OperationContext{RawQuery: "{ abcAnalysis }", Operation: &ast.OperationDefinition{Operation: ast.Query}}
+	ctx := graphql.WithOperationContext(context.Background(), op)
+	var computed atomic.Int32
+	started, release := make(chan struct{}), make(chan struct{})
+	next := func(ctx context.Context) graphql.ResponseHandler {
+		if computed.Add(1) == 1 {
+			close(started)
+		}
+		<-release
+		return graphql.OneShot(&graphql.Response{Data: json.RawMessage(`{"abcAnalysis":1}`)})
+	}
+	var wg sync.WaitGroup
+	answers := make([]string, 8)
+	ask := func(i int) {
+		defer wg.Done()
+		answers[i] = string(c.around(ctx, next)(ctx).Data)
+	}
+	wg.Add(1)
+	go ask(0)
+	<-started
+	for i := 1; i < 8; i++ {
+		wg.Add(1)
+		go ask(i) // waits for the first, or finds its kept answer
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := computed.Load(); n != 1 {
+		t.Errorf("computed %d times, want 1", n)
+	}
+	for i, a := range answers {
+		if a != `{"abcAnalysis":1}` {
+			t.Errorf("answer %d: %q", i, a)
+		}
+	}
+
+	failing := func(ctx context.Context) graphql.ResponseHandler {
+		computed.Add(1)
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: "cancelled"}}})
+	}
+	op.RawQuery = "{ other }"
+	for range 2 {
+		if r := c.around(ctx, failing)(ctx); len(r.Errors) != 1 {
+			t.Fatalf("failed computation: %+v", r)
+		}
+	}
+	if n := computed.Load(); n != 3 {
+		t.Errorf("a failed answer was reused: %d computations, want 3", n)
 	}
 }
