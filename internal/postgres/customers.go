@@ -136,25 +136,26 @@ func (s CustomerStore) FindCustomers(ctx context.Context, f creditdesk.CustomerF
 		}
 		// Row comparison in the direction of the ordering: everything after
 		// the cursor's row, ties broken by code.
-		keyset = bun.SafeQuery(fmt.Sprintf("(%s, f.code) %s (?::%s, ?)", key.expr, cmp, key.typ), c.Key, c.Code)
+		keyset = bun.SafeQuery(fmt.Sprintf("(f.k, f.code) %s (?::%s, ?)", cmp, key.typ), c.Key, c.Code)
 	}
 
-	// The filtered set is computed once; the count is over all of it, the
-	// page is the keyset slice of it. The LEFT JOIN keeps one row, carrying
+	// The filtered set is computed once, narrow (id, code, sort key); the
+	// count is over all of it, the page is the keyset slice of it, and only
+	// the page's rows are read whole. The LEFT JOIN keeps one row, carrying
 	// the count, when the page is empty.
 	var rows []customerListRow
 	err = s.DB.NewRaw(fmt.Sprintf(`
-		WITH f AS (SELECT c.* FROM customers c WHERE ?)
-		SELECT p.*, t.total_count
+		WITH f AS (SELECT c.id, c.code, %[1]s AS k FROM customers c WHERE ?)
+		SELECT c.*, p.k::text AS sort_key, t.total_count
 		FROM (SELECT count(*) AS total_count FROM f) t
 		LEFT JOIN LATERAL (
-			SELECT f.*, (%[1]s)::text AS sort_key
-			FROM f
+			SELECT f.* FROM f
 			WHERE ?
-			ORDER BY %[1]s %[2]s, f.code %[2]s
+			ORDER BY f.k %[2]s, f.code %[2]s
 			LIMIT ?
 		) p ON true
-		ORDER BY (%[3]s) %[2]s, p.code %[2]s`, key.expr, dir, strings.ReplaceAll(key.expr, "f.", "p.")),
+		LEFT JOIN customers c ON c.id = p.id
+		ORDER BY p.k %[2]s, p.code %[2]s`, strings.ReplaceAll(key.expr, "f.", "c."), dir),
 		CustomerPredicate(ctx, "c", &f), keyset, size+1).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("find customers: %w", err)
