@@ -21,4 +21,8 @@
 // of dishonoured notes and write-offs are first checked together against
 // every invoice's running open balance, then written; payments without an
 // explicit allocation are finally allocated first-in, first-out (fifo.go).
+//
+// An import that at least doubles invoices, sales_lines, payments or
+// settlements rebuilds that table's secondary indexes once after writing it
+// instead of inserting every row into them (bulk.go).
 package csvimport

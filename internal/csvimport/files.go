@@ -115,15 +115,29 @@ var invoicesFile = &fileSpec{
 				baseRateIsOne(im), baseAmountFits("amount")}
 	},
 	load: func(im *importer) error {
-		return im.exec(fmt.Sprintf(`
+		if err := im.bulkLoad("invoices", im.rows["invoices.csv"]); err != nil {
+			return err
+		}
+		if err := im.exec(fmt.Sprintf(`
 INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount, exchange_rate,
     base_amount, batch_id)
 SELECT s.number, c.id, s.ship_date::date, coalesce(s.invoice_date::date, s.ship_date::date),
     coalesce(s.due_date::date, s.ship_date::date + %d), %s, s.amount::numeric, %s, %s, $1
 FROM stage_invoices s JOIN customers c ON c.code = s.customer_code
-ORDER BY s.line`, im.termsDays, im.currencyOr(), rateOr, baseAmount("amount")), im.batch)
+ORDER BY s.line`, im.termsDays, im.currencyOr(), rateOr, baseAmount("amount")), im.batch); err != nil {
+			return err
+		}
+		// Posting the ledger updates settled_on: the indexes wait for it.
+		if im.ledgerPresent() {
+			return nil
+		}
+		return im.restoreIndexes("invoices")
 	},
 }
+
+// salesLinesPerStatement bounds the lines one INSERT writes (a variable so
+// that tests can split small files).
+var salesLinesPerStatement int64 = 1_000_000
 
 var salesLinesFile = &fileSpec{
 	name: "sales_lines.csv",
@@ -145,9 +159,20 @@ var salesLinesFile = &fileSpec{
 				baseRateIsOne(im), baseAmountFits("amount")}
 	},
 	load: func(im *importer) error {
+		if err := im.bulkLoad("sales_lines", im.rows["sales_lines.csv"]); err != nil {
+			return err
+		}
 		// In line order, as every file: ids follow the file, so the same
-		// files always give the same rows.
-		return im.exec(fmt.Sprintf(`
+		// files always give the same rows. A million lines per statement:
+		// each statement sorts its lines and hands them to the statement
+		// triggers (the rollup, the reference check) in memory, where a
+		// whole large file would spill to disk.
+		var last int64
+		if err := im.conn.QueryRow(im.ctx, "SELECT coalesce(max(line), 0) FROM stage_sales_lines").Scan(&last); err != nil {
+			return err
+		}
+		for from := int64(1); from < last; from += salesLinesPerStatement { // line 1 is the header
+			if err := im.exec(fmt.Sprintf(`
 INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
     cost_amount, currency, exchange_rate, base_amount, batch_id)
 SELECT i.id, c.id, p.id, s.ship_date::date, s.quantity::numeric, s.unit_price::numeric, s.amount::numeric,
@@ -156,7 +181,12 @@ FROM stage_sales_lines s
 JOIN customers c ON c.code = s.customer_code
 JOIN products p ON p.code = s.product_code
 LEFT JOIN invoices i ON i.number = s.invoice_number
-ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.batch)
+WHERE s.line > $2 AND s.line <= $3
+ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.batch, from, from+salesLinesPerStatement); err != nil {
+				return err
+			}
+		}
+		return im.restoreIndexes("sales_lines")
 	},
 }
 
@@ -174,12 +204,18 @@ var paymentsFile = &fileSpec{
 				unknown("customer_code", "customer", "c.id"), baseRateIsOne(im), baseAmountFits("amount")}
 	},
 	load: func(im *importer) error {
-		return im.exec(fmt.Sprintf(`
+		if err := im.bulkLoad("payments", im.rows["payments.csv"]); err != nil {
+			return err
+		}
+		if err := im.exec(fmt.Sprintf(`
 INSERT INTO payments (reference, customer_id, date, method, currency, amount, exchange_rate, base_amount,
     recorded_by, batch_id)
 SELECT s.reference, c.id, s.date::date, s.method, %s, s.amount::numeric, %s, %s, $1, $2
 FROM stage_payments s JOIN customers c ON c.code = s.customer_code
-ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.user, im.batch)
+ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.user, im.batch); err != nil {
+			return err
+		}
+		return im.restoreIndexes("payments")
 	},
 }
 

@@ -124,6 +124,10 @@ type importer struct {
 	present map[string]bool
 	staged  map[string]bool   // files whose staging table exists
 	sums    map[string]string // sha256 → file, for this batch
+	rows    map[string]int64  // data rows staged per file
+	// dropped: the secondary indexes of tables this import more than
+	// doubles, to be created again once the table is written (bulk.go).
+	dropped map[string][]indexDef
 	batch   int64
 	user    int64
 	// From the latest policy version, read after policy.csv is loaded.
@@ -140,9 +144,15 @@ func (im *importer) exec(sql string, args ...any) error {
 func (im *importer) run() (Result, error) {
 	im.staged = map[string]bool{}
 	im.sums = map[string]string{}
+	im.rows = map[string]int64{}
+	im.dropped = map[string][]indexDef{}
 	// Bulk statements below sort and hash whole files; the default 4MB
-	// would spill them to disk.
+	// would spill them to disk. Indexes rebuilt after a bulk load
+	// (bulk.go) sort a whole table.
 	if err := im.exec("SET LOCAL work_mem = '256MB'"); err != nil {
+		return Result{}, err
+	}
+	if err := im.exec("SET LOCAL maintenance_work_mem = '512MB'"); err != nil {
 		return Result{}, err
 	}
 	// One import at a time: the checks below read the tables they are
@@ -206,7 +216,25 @@ func (im *importer) run() (Result, error) {
 			held = nil
 		}
 	}
+	// Every table's indexes are restored after its last write; this only
+	// guards against one being left out.
+	for table := range im.dropped {
+		if err := im.restoreIndexes(table); err != nil {
+			return Result{}, err
+		}
+	}
 	return res, nil
+}
+
+// ledgerPresent says whether the import posts the ledger (ledger.go), which
+// updates the invoices' settled_on.
+func (im *importer) ledgerPresent() bool {
+	for _, name := range []string{"payments.csv", "allocations.csv", "notes.csv", "note_allocations.csv", "writeoffs.csv"} {
+		if im.present[name] {
+			return true
+		}
+	}
+	return false
 }
 
 // importFile stages, validates and loads one file.
@@ -252,6 +280,7 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 	if err := im.exec("ANALYZE " + spec.stage()); err != nil {
 		return FileProgress{}, err
 	}
+	im.rows[spec.name] = src.rows
 	if err := im.validate(spec, src); err != nil {
 		return FileProgress{}, err
 	}

@@ -14,6 +14,27 @@ import (
 // every invoice's open balance; then the FIFO allocation of the payments
 // that came without explicit allocations.
 func (im *importer) postLedger() error {
+	// At most one settlement per allocation, note allocation (two when
+	// dishonoured) and write-off, and a few per FIFO payment.
+	rows := im.rows["allocations.csv"] + 2*im.rows["note_allocations.csv"] + im.rows["writeoffs.csv"] +
+		im.rows["payments.csv"]
+	if err := im.bulkLoad("settlements", rows); err != nil {
+		return err
+	}
+	// Each settled invoice's settled_on is updated: the same rule applies
+	// to the invoices (a no-op when invoices.csv already dropped their
+	// indexes).
+	if err := im.bulkLoad("invoices", rows); err != nil {
+		return err
+	}
+	if err := im.postLedgerRows(); err != nil {
+		return err
+	}
+	return im.restoreIndexes("settlements", "invoices")
+}
+
+// postLedgerRows checks and writes the ledger rows (postLedger).
+func (im *importer) postLedgerRows() error {
 	var parts []string
 	if im.staged["allocations.csv"] {
 		// An allocation is dated by its payment and is in the invoice's

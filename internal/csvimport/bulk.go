@@ -1,0 +1,98 @@
+package csvimport
+
+import (
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Bulk loads into a table that the import at least doubles.
+//
+// Every secondary index costs every imported row an index insertion (and
+// invoices pay it twice: once for the row, once more when the ledger sets
+// settled_on, an update that cannot be HOT while indexes name the column).
+// When the rows an import writes into a table are at least as many as the
+// table already holds, building each secondary index once over the whole
+// table at the end is cheaper than inserting every row into it, so the
+// import drops those indexes before writing the table and creates them
+// again, with the same definitions, once its last write to the table is
+// done, inside the same transaction.
+//
+// Only plain secondary indexes are dropped: primary keys, unique indexes and
+// the indexes of constraints stay, so every key and every foreign key is
+// enforced row by row as always. Dropping an index takes the table's ACCESS
+// EXCLUSIVE lock, so such an import keeps other sessions from reading that
+// table until it commits; below bulkMinRows rows, or into a table already
+// larger than the import, nothing is dropped and nothing is locked beyond
+// the usual.
+
+// bulkMinRows is the smallest write for which indexes are rebuilt (a
+// variable so that tests can take the bulk path with small files).
+var bulkMinRows int64 = 100_000
+
+// indexDef is a dropped index: its name and the statement that recreates it.
+type indexDef struct {
+	name, create string
+}
+
+// bulkLoad prepares table for a write of rows rows: when the write
+// dominates the table, its plain secondary indexes are dropped and
+// remembered for restoreIndexes. It does nothing for a table whose indexes
+// are already dropped.
+func (im *importer) bulkLoad(table string, rows int64) error {
+	if rows < bulkMinRows {
+		return nil
+	}
+	if _, done := im.dropped[table]; done {
+		return nil
+	}
+	var existing int64
+	if err := im.conn.QueryRow(im.ctx,
+		fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s LIMIT $1) t", pgx.Identifier{table}.Sanitize()),
+		rows+1).Scan(&existing); err != nil {
+		return fmt.Errorf("bulk load of %s: %w", table, err)
+	}
+	if existing > rows {
+		return nil
+	}
+	rs, err := im.conn.Query(im.ctx, `
+SELECT c.relname, pg_get_indexdef(i.indexrelid) || coalesce(' TABLESPACE ' || quote_ident(t.spcname), '')
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid
+LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
+WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+ORDER BY c.relname`, table)
+	if err != nil {
+		return fmt.Errorf("bulk load of %s: %w", table, err)
+	}
+	defs, err := pgx.CollectRows(rs, func(r pgx.CollectableRow) (indexDef, error) {
+		var d indexDef
+		err := r.Scan(&d.name, &d.create)
+		return d, err
+	})
+	if err != nil {
+		return fmt.Errorf("bulk load of %s: %w", table, err)
+	}
+	for _, d := range defs {
+		if err := im.exec("DROP INDEX " + pgx.Identifier{d.name}.Sanitize()); err != nil {
+			return fmt.Errorf("bulk load of %s: %w", table, err)
+		}
+	}
+	im.dropped[table] = defs
+	return nil
+}
+
+// restoreIndexes creates again the indexes bulkLoad dropped on the tables,
+// once they are written.
+func (im *importer) restoreIndexes(tables ...string) error {
+	for _, table := range tables {
+		for _, d := range im.dropped[table] {
+			if err := im.exec(d.create); err != nil {
+				return fmt.Errorf("restore index %s: %w", d.name, err)
+			}
+		}
+		delete(im.dropped, table)
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+package csvimport
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"creditdesk/internal/pgtest"
+)
+
+// The ledger files are the ones whose presence defers the invoices' index
+// rebuild to the ledger's posting.
+func TestLedgerPresent(t *testing.T) {
+	for _, f := range fileSpecs {
+		im := &importer{present: map[string]bool{f.name: true}}
+		if im.ledgerPresent() != f.ledger {
+			t.Errorf("%s: ledgerPresent %v, ledger %v", f.name, im.ledgerPresent(), f.ledger)
+		}
+	}
+}
+
+// An import that drops and rebuilds the indexes of the tables it more than
+// doubles, and writes its sales lines a few per statement, writes the same
+// rows, derived columns and rollup as one that does not, and leaves the
+// same valid indexes behind.
+func TestBulkLoadSameResult(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "small")
+	const indexes = `
+SELECT tablename || ' ' || indexdef FROM pg_indexes
+WHERE schemaname = 'public' AND tablename IN ('invoices', 'sales_lines', 'payments', 'settlements')
+ORDER BY indexname`
+	const invalid = `SELECT count(*)::text FROM pg_index WHERE NOT indisvalid OR NOT indisready`
+	content := []string{
+		`SELECT number || ' ' || coalesce(settled_on::text, '-') FROM invoices ORDER BY id`,
+		`SELECT id || ' ' || invoice_id || ' ' || kind || ' ' || date || ' ' || amount || ' ' || coalesce(reverses_id, 0)
+		 FROM settlements ORDER BY id`,
+		`SELECT customer_id || ' ' || month || ' ' || sales || ' ' || cost || ' ' || quantity || ' ' || lines
+		 FROM sales_customer_months ORDER BY 1`,
+		`SELECT id || ' ' || coalesce(invoice_id, 0) || ' ' || base_amount FROM sales_lines ORDER BY id`,
+	}
+	plain := pgtest.New(t)
+	wantIndexes := queryStrings(t, plain, indexes)
+	mustImport(t, plain, dir)
+
+	oldMin, oldPer := bulkMinRows, salesLinesPerStatement
+	bulkMinRows, salesLinesPerStatement = 1, 7
+	t.Cleanup(func() { bulkMinRows, salesLinesPerStatement = oldMin, oldPer })
+	bulk := pgtest.New(t)
+	mustImport(t, bulk, dir)
+
+	if got := queryStrings(t, bulk, indexes); !slices.Equal(got, wantIndexes) {
+		t.Errorf("indexes after a bulk import:\n%q\nwant\n%q", got, wantIndexes)
+	}
+	if got := queryString(t, bulk, invalid); got != "0" {
+		t.Errorf("%s invalid indexes after a bulk import", got)
+	}
+	for _, q := range content {
+		if got, want := queryStrings(t, bulk, q), queryStrings(t, plain, q); !slices.Equal(got, want) {
+			t.Errorf("%s\nbulk import: %d rows, plain: %d rows, or they differ", q, len(got), len(want))
+		}
+	}
+}
