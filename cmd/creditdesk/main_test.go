@@ -59,6 +59,24 @@ func TestImportTheWorkedExampleThenServeIt(t *testing.T) {
 	if body != want {
 		t.Fatalf("creditPosition:\n got %s\nwant %s", body, want)
 	}
+	// Asked again of an unchanged database, it is answered from memory; the
+	// Prometheus counters show it.
+	if again := postGraphQL(t, srv.URL, `{ creditPosition(customerCode: "K0003", asOf: "2025-06-30") {
+		exposure creditLimit utilization alert } }`); again != want {
+		t.Fatalf("creditPosition again: %s", again)
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, line := range []string{"creditdesk_response_cache_hits_total 1", "creditdesk_response_cache_misses_total 1",
+		"go_sql_max_open_connections{db_name=\"creditdesk\"}"} {
+		if !strings.Contains(string(metrics), line) {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
 
 	for path, want := range map[string]string{"/healthz": "ok\n", "/readyz": "ready\n"} {
 		resp, err := http.Get(srv.URL + path)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/uptrace/bun"
 
 	"creditdesk/graph"
@@ -95,16 +97,26 @@ const actorTTL = time.Second
 // buildServer assembles the HTTP server over db.
 func buildServer(env *environment, db *bun.DB, addr string, cacheMB int) *httpapi.Server {
 	res := app.NewResolver(db, nil)
+	metrics := []prometheus.Collector{collectors.NewDBStatsCollector(db.DB, "creditdesk")}
 	if cacheMB > 0 {
-		res.ResponseCache = &graph.ResponseCache{Snapshot: postgres.CurrentSnapshot(db), MaxBytes: cacheMB << 20}
+		cache := &graph.ResponseCache{Snapshot: postgres.CurrentSnapshot(db), MaxBytes: cacheMB << 20}
+		res.ResponseCache = cache
+		metrics = append(metrics,
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "creditdesk_response_cache_hits_total",
+				Help: "Queries answered from memory (kept, or shared with an identical query in flight)."},
+				func() float64 { h, _ := cache.Stats(); return float64(h) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "creditdesk_response_cache_misses_total",
+				Help: "Queries that found no answer in memory for the current database snapshot."},
+				func() float64 { _, m := cache.Stats(); return float64(m) }))
 	}
 	actors := &httpapi.ActorCache{Lookup: postgres.UserStore{DB: db}.FindUserByUsername, TTL: actorTTL}
 	signer := tokenSigner()
 	return httpapi.New(httpapi.Config{
-		Addr:    addr,
-		GraphQL: graph.NewHandler(res, env.log),
-		Ping:    db.PingContext,
-		Log:     env.log,
+		Addr:       addr,
+		GraphQL:    graph.NewHandler(res, env.log),
+		Ping:       db.PingContext,
+		Log:        env.log,
+		Collectors: metrics,
 		Actor: func(r *http.Request) (*creditdesk.User, error) {
 			// Until access control requires tokens, a request without one
 			// acts as the built-in admin (DOMAIN.md §8).

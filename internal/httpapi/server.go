@@ -33,8 +33,9 @@ type Config struct {
 	// *creditdesk.Error is answered with its code.
 	Actor func(r *http.Request) (*creditdesk.User, error)
 	Log   *slog.Logger
-	// DBStats, when set, is exported as Prometheus gauges.
-	DBStats prometheus.Collector
+	// Collectors are exported at /metrics with the server's own (the
+	// connection pool's statistics, the response cache's counters).
+	Collectors []prometheus.Collector
 }
 
 // Server is the HTTP server.
@@ -49,9 +50,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if cfg.DBStats != nil {
-		s.reg.MustRegister(cfg.DBStats)
-	}
+	s.reg.MustRegister(cfg.Collectors...)
 	s.reqs = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "creditdesk_http_request_duration_seconds",
 		Help:    "HTTP request latency by route and status.",
