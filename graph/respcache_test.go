@@ -33,13 +33,26 @@ func TestResponseCacheServesOnlyWhileNothingChanged(t *testing.T) {
 		return r.raw, c.Count()
 	}
 
+	// The snapshot is the whole cluster's: a write in another database (the
+	// other test packages share the cluster) also invalidates, so the repeat
+	// is tried a few times.
 	first, n1 := ask()
-	again, n2 := ask()
-	if again != first || n2 != 1 || n1 <= 1 {
-		t.Fatalf("repeat: %d statements then %d; answers equal %v; want the second from memory with 1", n1, n2, again == first)
+	served := false
+	for range 5 {
+		again, n2 := ask()
+		if again != first {
+			t.Fatalf("the same query on unchanged data answered\n%s\nthen\n%s", first, again)
+		}
+		if n2 == 1 {
+			served = true
+			break
+		}
 	}
-	if hits, _ := cache.Stats(); hits != 1 {
-		t.Errorf("hits = %d, want 1", hits)
+	if !served || n1 <= 1 {
+		t.Fatalf("repeat: %d statements first; never answered from memory with 1 statement", n1)
+	}
+	if hits, _ := cache.Stats(); hits < 1 {
+		t.Errorf("hits = %d, want at least 1", hits)
 	}
 
 	t.Run("a mutation is never served from memory and invalidates", func(t *testing.T) {
