@@ -4,14 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/schema"
 
 	"creditdesk/internal/creditdesk"
@@ -42,18 +45,17 @@ func classQuery(name string) string {
 	return string(b)
 }
 
-// classPipeline is the evaluation's CTE list (to follow WITH) for the
-// customers visible to the actor of ctx, as of asOf, with the thresholds of
-// policy p: those of ids (not empty), or every one when ids is nil.
+// classPipeline is the evaluation's CTE list (to follow WITH), ending in
+// `evaluation`, for the customers visible to the actor of ctx, as of asOf,
+// with the thresholds of policy p: those of ids (not empty), or every one
+// when ids is nil.
+//
+// Every customer: the set-based pipeline.sql. Listed customers: the same
+// evaluation as the function cd_credit_class_of (migrations,
+// 07_report_speed), whose plan PostgreSQL keeps per connection, called with
+// the visible ones among ids.
 func classPipeline(ctx context.Context, ids []int64, asOf creditdesk.Date, p *creditdesk.Policy) schema.QueryWithArgs {
-	where := schema.QueryAppender(CustomerPredicate(ctx, "c", nil))
-	if ids != nil {
-		where = bun.SafeQuery("c.id IN (?) AND ?", bun.List(ids), where)
-	}
-	return namedQuery(classQuery("pipeline.sql"), sqlArgs{
-		"all":             ids == nil,
-		"ids":             pgdialect.Array(ids),
-		"where":           where,
+	args := sqlArgs{
 		"asof":            asOf,
 		"window":          p.Int("default_window_days"),
 		"overdue":         p.Int("default_overdue_days"),
@@ -66,7 +68,19 @@ func classPipeline(ctx context.Context, ids []int64, asOf creditdesk.Date, p *cr
 		"c_volume":        p.Decimal("class_c_volume"),
 		"c_max_employees": p.Int("class_c_max_employees"),
 		"c_new_years":     p.Int("class_c_new_years"),
-	})
+	}
+	if ids == nil {
+		args["where"] = CustomerPredicate(ctx, "c", nil)
+		return namedQuery(classQuery("pipeline.sql"), args)
+	}
+	args["ids"] = bun.List(ids)
+	args["where"] = CustomerPredicate(ctx, "c", nil)
+	return namedQuery(`evaluation AS (
+    SELECT e.* FROM cd_credit_class_of(
+        ARRAY(SELECT c.id FROM customers c WHERE c.id IN (?ids) AND ?where), ?asof::date,
+        ?window, ?overdue, ?a_capital, ?a_employees, ?a_score, ?a_years_founded, ?a_years_trading,
+        ?c_balance, ?c_volume, ?c_max_employees, ?c_new_years) e
+)`, args)
 }
 
 // classRow is one customer's row of the evaluation, live or stored (a
@@ -163,34 +177,91 @@ func (s ClassStore) today(ctx context.Context) (creditdesk.Date, error) {
 // today) with the policy version in force then (DOMAIN.md §4). Anyone who
 // sees the customer may call it; ENOTFOUND for an unknown or invisible
 // customer, or a date before the first policy version.
+//
+// One statement (classOneSQL) finds the customer, the policy version in
+// force and the evaluation (cd_credit_class_of, whose plan the connection
+// keeps): one round trip where the loader's path takes two.
 func (s ClassStore) CreditClass(ctx context.Context, customerCode string, asOf *creditdesk.Date) (*creditdesk.CreditClassResult, error) {
 	d, err := s.dateOrToday(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
-	customer := new(creditdesk.Customer)
-	err = s.DB.NewRaw(`SELECT c.* FROM customers c WHERE c.code = ? AND ?`,
-		customerCode, CustomerPredicate(ctx, "c", nil)).Scan(ctx, customer)
+	var row struct {
+		Customer creditdesk.Customer `bun:"embed:cust_"`
+		classRow
+		PolVersion       *int             `bun:"pol_version"`
+		PolEffectiveFrom *creditdesk.Date `bun:"pol_effective_from"`
+		PolSettings      *string          `bun:"pol_settings"`
+	}
+	err = s.DB.NewRaw(classOneSQL(s.DB), sqlArgs{
+		"code": customerCode, "visible": CustomerPredicate(ctx, "c", nil), "asof": d,
+	}).Scan(ctx, &row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, creditdesk.Errorf(creditdesk.ENOTFOUND, "customer %q not found", customerCode)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find customer %q: %w", customerCode, err)
+		return nil, fmt.Errorf("credit class of %q as of %s: %w", customerCode, d, err)
 	}
-	rows, p, err := evaluateClasses(ctx, s.DB, []int64{customer.ID}, d)
-	if err != nil {
-		return nil, err
+	if row.PolVersion == nil || row.PolSettings == nil || row.PolEffectiveFrom == nil {
+		return nil, creditdesk.Errorf(creditdesk.ENOTFOUND, "no policy version is in force on that date")
 	}
-	if len(rows) == 0 {
-		return nil, creditdesk.Errorf(creditdesk.ENOTFOUND, "customer %q not found", customerCode)
+	p := &creditdesk.Policy{Version: *row.PolVersion, EffectiveFrom: *row.PolEffectiveFrom}
+	if err := json.Unmarshal([]byte(*row.PolSettings), &p.Settings); err != nil {
+		return nil, fmt.Errorf("credit class of %q: policy settings: %w", customerCode, err)
 	}
-	res := rows[0].result(p, d)
-	res.Customer = customer
+	res := row.classRow.result(p, d)
+	res.Customer = &row.Customer
 	if err := attachClassDetails(ctx, s.DB, []*creditdesk.CreditClassResult{res}, false); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
+
+// classOneSQL is the statement of ClassStore.CreditClass: the visible
+// customer of code ?code (its columns prefixed cust_), the policy version in
+// force on ?asof (pol_version, pol_effective_from, pol_settings: its settings
+// as a JSON object) and the customer's evaluation with that version's
+// thresholds; no row for an unknown or invisible customer, null pol_ columns
+// when no version is in force (the evaluation is then not run).
+var classOneSQL = func() func(db bun.IDB) string {
+	var once sync.Once
+	var text string
+	return func(db bun.IDB) string {
+		once.Do(func() {
+			var cols []string
+			for _, f := range db.Dialect().Tables().Get(reflect.TypeFor[creditdesk.Customer]()).Fields {
+				cols = append(cols, fmt.Sprintf("c.%s AS cust_%s", f.SQLName, f.Name))
+			}
+			text = `WITH cust AS (
+    SELECT ` + strings.Join(cols, ", ") + `
+    FROM customers c
+    WHERE c.code = ?code AND ?visible
+), pol AS (
+    SELECT v.version, v.effective_from,
+           (SELECT json_object_agg(s.key, s.value) FROM policy_settings s WHERE s.version = v.version) AS settings
+    FROM policy_versions v
+    WHERE v.effective_from <= ?asof::date
+    ORDER BY v.effective_from DESC, v.version DESC
+    LIMIT 1
+)
+SELECT cust.*, pol.version AS pol_version, pol.effective_from AS pol_effective_from,
+       pol.settings::text AS pol_settings, e.*
+FROM cust
+LEFT JOIN pol ON true
+LEFT JOIN LATERAL (
+    SELECT * FROM cd_credit_class_of(ARRAY[cust.cust_id], ?asof::date,
+        (pol.settings->>'default_window_days')::int, (pol.settings->>'default_overdue_days')::int,
+        (pol.settings->>'class_a_min_capital')::numeric, (pol.settings->>'class_a_min_employees')::int,
+        (pol.settings->>'class_a_min_payment_score')::numeric, (pol.settings->>'class_a_min_years_founded')::int,
+        (pol.settings->>'class_a_min_years_trading')::int, (pol.settings->>'class_c_balance')::numeric,
+        (pol.settings->>'class_c_volume')::numeric, (pol.settings->>'class_c_max_employees')::int,
+        (pol.settings->>'class_c_new_years')::int)
+    WHERE pol.version IS NOT NULL
+) e ON true`
+		})
+		return text
+	}
+}()
 
 func (s ClassStore) dateOrToday(ctx context.Context, asOf *creditdesk.Date) (creditdesk.Date, error) {
 	if asOf != nil && !asOf.IsZero() {

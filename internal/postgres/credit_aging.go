@@ -14,14 +14,16 @@ import (
 	"creditdesk/internal/creditdesk"
 )
 
-// agingGroup is how aging.sql groups and names its rows: the group's id over
-// c (customers), the join that names it (alias k) and its key and label over
+// agingGroup is how aging.sql groups and names its rows: the group's id (the
+// facts' own customer id f.customer_id, or over c, the customers, which
+// agingGroupJoin then joins), the join that names it (alias k) and its key
+// and label over
 // g (the grouped row) and k. A whitelist, never user text. API.md: the key is
 // the customer code, the rep's username, the office code or the industry.
 type agingGroup struct{ group, labels, key, label string }
 
 var agingGroups = map[creditdesk.AgingGroupBy]agingGroup{
-	creditdesk.AgingByCustomer: {"c.id", "LEFT JOIN customers k ON k.id = g.gid", "k.code", "k.name"},
+	creditdesk.AgingByCustomer: {"f.customer_id", "LEFT JOIN customers k ON k.id = g.gid", "k.code", "k.name"},
 	creditdesk.AgingByRep: {"c.rep_id", "LEFT JOIN users k ON k.id = g.gid",
 		"coalesce(k.username, '" + creditdesk.UnassignedRepKey + "')", "coalesce(k.name, '未分配业务员')"},
 	creditdesk.AgingByOffice: {"c.office_id", "LEFT JOIN offices k ON k.id = g.gid", "k.code", "k.name"},
@@ -120,7 +122,9 @@ func (s CreditStore) AgingReport(ctx context.Context, q creditdesk.AgingQuery) (
 		"labels":     bun.SafeQuery(group.labels),
 		"key":        bun.SafeQuery(group.key),
 		"label":      bun.SafeQuery(group.label),
-		"visible":    CustomerPredicate(ctx, "c", q.Filter),
+		"in_scope_o": scopeIn(ctx, q.Filter, "o.customer_id"),
+		"in_scope_l": scopeIn(ctx, q.Filter, "l.customer_id"),
+		"group_join": bun.SafeQuery(agingGroupJoin(group)),
 		"collection": bun.SafeQuery(strings.ToUpper(strconv.FormatBool(q.Collection))),
 	}).Scan(ctx, &rows)
 	if err != nil {
@@ -194,4 +198,13 @@ func nullScore(d decimal.NullDecimal) *creditdesk.Days {
 		return nil
 	}
 	return &creditdesk.Days{Decimal: d.Decimal}
+}
+
+// agingGroupJoin is the join of the facts to customers that a group's id
+// needs: none for the customer's own id.
+func agingGroupJoin(g agingGroup) string {
+	if strings.HasPrefix(g.group, "f.") {
+		return ""
+	}
+	return "JOIN customers c ON c.id = f.customer_id"
 }

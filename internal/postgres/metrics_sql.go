@@ -56,22 +56,51 @@ var measureSQL = map[creditdesk.Measure]string{
 const openReceivablesOverTime = "CASE WHEN GROUPING(f.bucket) = 1 THEN coalesce(sum(f.ar) FILTER (WHERE f.last_bucket), 0) " +
 	"ELSE coalesce(sum(f.ar), 0) END"
 
-// dimensionSQL is each dimension's key and label expression and the join it
-// needs (customers c is always joined).
-var dimensionSQL = map[creditdesk.Dimension]struct{ key, label, join string }{
-	creditdesk.DimensionIndustry: {"c.industry", `CASE c.industry
+// dimensionSQL is each dimension's grouped expression (over the facts f,
+// the customers c and the pre join), and its key and label expressions
+// over the grouped value (%[1]s, g.dN) and the post join's alias (%[2]s).
+//
+// Groups are formed on ids (an office, a rep, a product, a customer) and
+// the code and name are looked up after grouping, in the post join: the
+// statement then sorts and groups integers rather than pairs of texts, and
+// reads each office's or product's row once per group rather than once per
+// fact. An id and its code are one-to-one (codes are unique), so the groups
+// are the same as grouping by code and name.
+type dimensionFragments struct {
+	group, pre, post, key, label string
+}
+
+var dimensionSQL = map[creditdesk.Dimension]dimensionFragments{
+	creditdesk.DimensionIndustry: {group: "c.industry", key: "%[1]s", label: `CASE %[1]s
 		WHEN 'INTL_PARTS_DISTRIBUTOR' THEN '国际零配件销售商' WHEN 'INTL_GOODS_MERCHANT' THEN '国际性用品商'
 		WHEN 'REGIONAL_ELECTRICAL' THEN '地区电气店' WHEN 'REGIONAL_SPECIALTY' THEN '地区专营店'
-		WHEN 'REGIONAL_VOLUME' THEN '地区批量销售店' WHEN 'REGIONAL_DIY' THEN '地区DIY店' WHEN 'OTHER' THEN '其他' END`, ""},
-	creditdesk.DimensionOffice:          {"o.code", "o.name", "JOIN offices o ON o.id = c.office_id"},
-	creditdesk.DimensionRep:             {"u.username", "u.name", "LEFT JOIN users u ON u.id = c.rep_id"},
-	creditdesk.DimensionProduct:         {"p.code", "p.name", productJoin},
-	creditdesk.DimensionProductCategory: {"p.category", "p.category", productJoin},
-	creditdesk.DimensionDealerType: {"c.dealer_type",
-		`CASE c.dealer_type WHEN 'EXCLUSIVE' THEN '专营经销商' WHEN 'LOGISTICS' THEN '物流商' END`, ""},
-	creditdesk.DimensionCreditClass: {"c.credit_class",
-		`CASE c.credit_class WHEN 'JIA' THEN '甲' WHEN 'YI' THEN '乙' WHEN 'BING' THEN '丙' END`, ""},
-	creditdesk.DimensionCustomer: {"c.code", "c.name", ""},
+		WHEN 'REGIONAL_VOLUME' THEN '地区批量销售店' WHEN 'REGIONAL_DIY' THEN '地区DIY店' WHEN 'OTHER' THEN '其他' END`},
+	creditdesk.DimensionOffice: {group: "c.office_id", post: "LEFT JOIN offices %[2]s ON %[2]s.id = %[1]s",
+		key: "%[2]s.code", label: "%[2]s.name"},
+	creditdesk.DimensionRep: {group: "c.rep_id", post: "LEFT JOIN users %[2]s ON %[2]s.id = %[1]s",
+		key: "%[2]s.username", label: "%[2]s.name"},
+	// The product join stays before grouping: it drops the facts without a
+	// product (open receivables), as the product filters do.
+	creditdesk.DimensionProduct: {group: "p.id", pre: productJoin, post: "LEFT JOIN products %[2]s ON %[2]s.id = %[1]s",
+		key: "%[2]s.code", label: "%[2]s.name"},
+	creditdesk.DimensionProductCategory: {group: "p.category", pre: productJoin, key: "%[1]s", label: "%[1]s"},
+	creditdesk.DimensionDealerType: {group: "c.dealer_type", key: "%[1]s",
+		label: `CASE %[1]s WHEN 'EXCLUSIVE' THEN '专营经销商' WHEN 'LOGISTICS' THEN '物流商' END`},
+	creditdesk.DimensionCreditClass: {group: "c.credit_class", key: "%[1]s",
+		label: `CASE %[1]s WHEN 'JIA' THEN '甲' WHEN 'YI' THEN '乙' WHEN 'BING' THEN '丙' END`},
+	creditdesk.DimensionCustomer: {group: "c.id", post: "LEFT JOIN customers %[2]s ON %[2]s.id = %[1]s",
+		key: "%[2]s.code", label: "%[2]s.name"},
+}
+
+// dimension returns the fragments of dimension d, the i-th of the query,
+// with its grouped value g.d<i> and post-join alias j<i> filled in.
+func dimension(d creditdesk.Dimension, i int) (group, pre, post, key, label string) {
+	ds := dimensionSQL[d]
+	g, alias := fmt.Sprintf("g.d%d", i), fmt.Sprintf("j%d", i)
+	if ds.post != "" {
+		post = fmt.Sprintf(ds.post, g, alias)
+	}
+	return ds.group, ds.pre, post, fmt.Sprintf(ds.key, g, alias), fmt.Sprintf(ds.label, g, alias)
 }
 
 const productJoin = "JOIN products p ON p.id = f.product_id"
@@ -186,8 +215,8 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 			return nil, creditdesk.FieldError("dimensions", string(d), "is not a dimension")
 		}
 		needLines = needLines || d.OfProduct()
-		if ds.join != "" && !slices.Contains(joins, ds.join) {
-			joins = append(joins, ds.join)
+		if ds.pre != "" && !slices.Contains(joins, ds.pre) {
+			joins = append(joins, ds.pre)
 		}
 	}
 	if (len(q.ProductCodes) > 0 || len(q.ProductCategories) > 0) && !slices.Contains(joins, productJoin) {
@@ -237,14 +266,23 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 		args["step"] = grain.step
 		args["label"] = grain.label
 		bucketExpr = "date_trunc(?unit, x.day::timestamp)::date"
+		if !needLines && *q.Grain == creditdesk.GrainMonth {
+			// Rollup facts (and receivables facts) are dated on the first
+			// of a month already.
+			bucketExpr = "x.day"
+		}
 	}
 
 	// The grouped select.
-	var cols, groupCols []string
+	var cols, groupCols, postJoins, dimKeys, dimLabels []string
 	for i, d := range q.Dimensions {
-		ds := dimensionSQL[d]
-		cols = append(cols, fmt.Sprintf("%s AS d%d_key", ds.key, i), fmt.Sprintf("%s AS d%d_label", ds.label, i))
-		groupCols = append(groupCols, ds.key, ds.label)
+		group, _, post, key, label := dimension(d, i)
+		cols = append(cols, fmt.Sprintf("%s AS d%d", group, i))
+		groupCols = append(groupCols, group)
+		if post != "" {
+			postJoins = append(postJoins, post)
+		}
+		dimKeys, dimLabels = append(dimKeys, key), append(dimLabels, label)
 	}
 	if grain != nil {
 		cols = append(cols, "f.bucket")
@@ -288,14 +326,14 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 		case o.Measure != nil:
 			order = append(order, fmt.Sprintf("g.m%d %s", slices.Index(q.Measures, *o.Measure), dir))
 		case o.Dimension != nil:
-			order = append(order, fmt.Sprintf(`g.d%d_key COLLATE "C" %s`, slices.Index(q.Dimensions, *o.Dimension), dir))
+			order = append(order, fmt.Sprintf(`%s COLLATE "C" %s`, dimKeys[slices.Index(q.Dimensions, *o.Dimension)], dir))
 		default:
 			order = append(order, "g.bucket "+dir)
 		}
 	}
 	order = append(order, "g.bucket ASC NULLS LAST")
-	for i := range q.Dimensions {
-		order = append(order, fmt.Sprintf(`g.d%d_key COLLATE "C" ASC NULLS LAST`, i))
+	for _, key := range dimKeys {
+		order = append(order, fmt.Sprintf(`%s COLLATE "C" ASC NULLS LAST`, key))
 	}
 	args["limit"] = limit + 1 // the totals row comes first
 
@@ -308,7 +346,7 @@ func compileMetrics(ctx context.Context, q creditdesk.MetricsQuery) (*metricsPla
 		outer = append(outer, "NULL::text AS period_label", "NULL::date AS period_start", "NULL::date AS period_end")
 	}
 	for i := range q.Dimensions {
-		outer = append(outer, fmt.Sprintf("g.d%d_key", i), fmt.Sprintf("g.d%d_label", i))
+		outer = append(outer, fmt.Sprintf("%s AS d%d_key", dimKeys[i], i), fmt.Sprintf("%s AS d%d_label", dimLabels[i], i))
 	}
 	for j := range q.Measures {
 		outer = append(outer, fmt.Sprintf("g.m%d", j))
@@ -328,9 +366,10 @@ FROM (
 	WHERE %s
 	%s
 ) g
+%s
 ORDER BY %s
 LIMIT ?limit`,
 		ctes, bucketExpr, facts, strings.Join(outer, ", "), strings.Join(cols, ",\n\t\t"), strings.Join(joins, "\n\t"), where, groupBy,
-		strings.Join(order, ", "))
+		strings.Join(postJoins, "\n"), strings.Join(order, ", "))
 	return &metricsPlan{query: namedQuery(text, args), separateTotals: separateTotals, limit: limit}, nil
 }

@@ -197,6 +197,23 @@ func TestMetrics(t *testing.T) {
 		}
 	})
 
+	t.Run("by product and customer: codes and names, ordered by a dimension", func(t *testing.T) {
+		// Q1 lines: K1 P1 100 + 150, K1 P2 50, K2 P1 200, K2 P3 −40, K3 P2 500.
+		cust := creditdesk.Dimension("CUSTOMER")
+		res := run(t, f.ctx, creditdesk.MetricsQuery{
+			Measures: mMeasures("SALES"), Dimensions: mDims("PRODUCT", "CUSTOMER"), Period: metricsQ1,
+			OrderBy: []creditdesk.MetricsOrder{{Dimension: &cust, Direction: creditdesk.Desc}},
+		})
+		checkMetricsTable(t, res, []string{
+			"P2/产品P2,K3/客户K3 | | 500.00",
+			"P1/产品P1,K2/客户K2 | | 200.00",
+			"P3/产品P3,K2/客户K2 | | -40.00",
+			"P1/产品P1,K1/客户K1 | | 250.00",
+			"P2/产品P2,K1/客户K1 | | 50.00",
+			"TOTAL  | | 960.00",
+		})
+	})
+
 	t.Run("by product category and month, from the lines", func(t *testing.T) {
 		res := run(t, f.ctx, creditdesk.MetricsQuery{
 			Measures:   mMeasures("SALES", "QUANTITY", "INVOICE_COUNT"),

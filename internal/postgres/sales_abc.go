@@ -33,9 +33,9 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		return nil, err
 	}
 
+	// Each row embeds its customer's record (abc.sql selects c.*).
 	var rows []struct {
-		CustomerID      int64
-		Industry        creditdesk.Industry
+		creditdesk.Customer
 		Rank            int
 		Sales           decimal.Decimal
 		Share           decimal.NullDecimal
@@ -46,20 +46,13 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 	sq := namedQuery(salesQuery("abc.sql"), sqlArgs{
 		"sales":       customerMonthSales(q.Period, false),
 		"customers":   CustomerPredicate(ctx, "c", q.Filter),
+		"scope_join":  scopeJoin(ctx, q.Filter, "s.customer_id"),
 		"by_category": q.ByCategory,
 		"a":           a,
 		"b":           b,
 	})
 	if err := s.DB.NewRaw("?", sq).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("abc analysis: %w", err)
-	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.CustomerID
-	}
-	custs, err := loadCustomers(ctx, s.DB, ids)
-	if err != nil {
-		return nil, err
 	}
 	rep := &creditdesk.AbcReport{
 		Period:        q.Period,
@@ -69,12 +62,13 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		PolicyVersion: pol.Version,
 		Rows:          make([]*creditdesk.AbcRow, 0, len(rows)),
 	}
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
 		if i == 0 {
 			rep.Total = creditdesk.NewMoney(r.Total)
 		}
 		rep.Rows = append(rep.Rows, &creditdesk.AbcRow{
-			Customer:        custs[r.CustomerID],
+			Customer:        &r.Customer,
 			Industry:        r.Industry,
 			Rank:            r.Rank,
 			Sales:           creditdesk.NewMoney(r.Sales),

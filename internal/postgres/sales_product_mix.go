@@ -46,10 +46,14 @@ func (s SalesStore) ProductMix(ctx context.Context, period creditdesk.Period, sc
 		Attainment        decimal.NullDecimal
 	}
 	sq := namedQuery(salesQuery("product_mix.sql"), sqlArgs{
-		"customers":   CustomerPredicate(ctx, "c", scope.Filter()),
-		"from":        period.From,
-		"to":          period.To,
-		"first_month": period.From.Month().First(),
+		"customers":     CustomerPredicate(ctx, "c", scope.Filter()),
+		"scope_lines":   scopeJoin(ctx, scope.Filter(), "l.customer_id"),
+		"scope_targets": scopeJoin(ctx, scope.Filter(), "t.customer_id"),
+		"scope_stock":   scopeJoin(ctx, scope.Filter(), "i.customer_id"),
+		"count_scope":   scope.CustomerCode != nil,
+		"from":          period.From,
+		"to":            period.To,
+		"first_month":   period.From.Month().First(),
 	})
 	if err := s.DB.NewRaw("?", sq).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("product mix: %w", err)

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -37,11 +39,16 @@ func (s SalesStore) SeasonalIndex(ctx context.Context, q creditdesk.SeasonalQuer
 		Share          decimal.NullDecimal
 		Target         decimal.NullDecimal
 	}
+	first, last := slices.Min(years), slices.Max(years)
 	sq := namedQuery(salesQuery("seasonal.sql"), sqlArgs{
-		"customers": CustomerPredicate(ctx, "c", q.Scope.Filter()),
-		"years":     pgdialect.Array(years),
-		"nyears":    len(years),
-		"target":    q.AnnualTarget,
+		"customers":   CustomerPredicate(ctx, "c", q.Scope.Filter()),
+		"scope_join":  scopeJoin(ctx, q.Scope.Filter(), "r.customer_id"),
+		"first":       creditdesk.NewDate(first, time.January, 1),
+		"end":         creditdesk.NewDate(last+1, time.January, 1),
+		"years":       pgdialect.Array(years),
+		"nyears":      len(years),
+		"count_scope": q.Scope.CustomerCode != nil,
+		"target":      q.AnnualTarget,
 	})
 	if err := s.DB.NewRaw("?", sq).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("seasonal index: %w", err)

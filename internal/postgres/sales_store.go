@@ -4,6 +4,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -92,17 +94,39 @@ func splitMonths(p creditdesk.Period) monthSplit {
 // quantity, lines) of the sales in period p by customer and calendar month,
 // possibly several rows per pair (rollup and lines); aggregate it. Only
 // pairs with at least one line appear. The quantity is null unless
-// withQuantity.
+// withQuantity. Of customer_month_sales.sql's three parts only those with
+// days to read are kept: a period of whole months is the rollup alone.
 func customerMonthSales(p creditdesk.Period, withQuantity bool) schema.QueryWithArgs {
 	s := splitMonths(p)
 	quantity := bun.SafeQuery("NULL::numeric")
 	if withQuantity {
 		quantity = bun.SafeQuery("l.quantity")
 	}
-	return namedQuery(salesQuery("customer_month_sales.sql"), sqlArgs{
+	all := customerMonthParts()
+	var parts []string
+	if s.WholeFrom.Before(s.WholeTo) {
+		parts = append(parts, all[0])
+	}
+	if s.From.Before(s.WholeFrom) {
+		parts = append(parts, all[1])
+	}
+	if !s.To.Before(s.WholeTo) {
+		parts = append(parts, all[2])
+	}
+	return namedQuery(strings.Join(parts, "\nUNION ALL\n"), sqlArgs{
 		"from": s.From, "whole_from": s.WholeFrom, "whole_to": s.WholeTo, "to": s.To, "line_quantity": quantity,
 	})
 }
+
+// customerMonthParts returns the three parts of customer_month_sales.sql,
+// the first with the file's comment.
+var customerMonthParts = sync.OnceValue(func() [3]string {
+	parts := strings.Split(salesQuery("customer_month_sales.sql"), "\nUNION ALL\n")
+	if len(parts) != 3 {
+		panic(fmt.Sprintf("postgres: customer_month_sales.sql has %d parts, want 3", len(parts)))
+	}
+	return [3]string(parts)
+})
 
 // today returns today's date in the policy's time zone.
 func (s SalesStore) today(ctx context.Context) (creditdesk.Date, error) {
@@ -126,4 +150,28 @@ func validatePeriod(p creditdesk.Period) error {
 		return creditdesk.FieldError("period.to", p.To.String(), "is more than 100 years after period.from")
 	}
 	return nil
+}
+
+// scopeJoin is a JOIN clause restricting rows whose customer id is the
+// column col to the customers f selects among those the actor of ctx sees,
+// or nothing when that is every customer: a whole-company report then reads
+// its table without joining the customers (a customer id always names a
+// customer).
+func scopeJoin(ctx context.Context, f *creditdesk.CustomerFilter, col string) schema.QueryWithArgs {
+	pred := CustomerPredicate(ctx, "c", f)
+	if pred.Query == "TRUE" && len(pred.Args) == 0 {
+		return bun.SafeQuery("")
+	}
+	return bun.SafeQuery("JOIN customers c ON c.id = "+col+" AND ?", pred)
+}
+
+// scopeIn is a condition restricting the customer id column col to the
+// customers f selects among those the actor of ctx sees, or TRUE when that
+// is every customer (a customer id always names a customer).
+func scopeIn(ctx context.Context, f *creditdesk.CustomerFilter, col string) schema.QueryWithArgs {
+	pred := CustomerPredicate(ctx, "c", f)
+	if pred.Query == "TRUE" && len(pred.Args) == 0 {
+		return bun.SafeQuery("TRUE")
+	}
+	return bun.SafeQuery(col+" IN (SELECT c.id FROM customers c WHERE ?)", pred)
 }

@@ -1,18 +1,17 @@
--- The credit class evaluation (000 第九条, DOMAIN.md §4, §9) of the customers
--- the `where` argument selects, as of the `asof` argument, with the
+-- The credit class evaluation (000 第九条, DOMAIN.md §4, §9) of every
+-- customer the `where` argument selects, as of the `asof` argument, with the
 -- thresholds of one policy version: a list of CTEs ending in `evaluation`,
--- one row per customer with its inputs, its rule flags and its classes. The
--- single-customer query, the dataloader, `creditdesk evaluate` and the
--- re-evaluation after a credit event all run this same text; only the list
--- of customers differs. (No question marks in comments: Bun would
--- read them as placeholders.)
+-- one row per customer with its inputs, its rule flags and its classes.
+-- `creditdesk evaluate` runs it. The evaluation of listed customers (the
+-- single-customer query, the dataloader, the re-evaluation after a credit
+-- event) is the function cd_credit_class_of (migrations, 07_report_speed):
+-- the same inputs and rules read per listed customer, planned once per
+-- connection. A change here goes there too; TestClassFunctionMatchesPipeline
+-- compares them. (No question marks in comments: Bun would read them as
+-- placeholders.)
 --
--- Each input is one grouped pass over the ledger restricted by the `ids`
--- array (a constant, so the planner knows its size and reads those
--- customers' rows through the (customer_id, …) indexes, down through the
--- GROUP BY of the inlined credit-figure functions), or, for every customer
--- (`all` true, the condition folding away), one scan per input with hash
--- aggregation. `sel` applies the actor's scope; the inputs are joined to it.
+-- Each input is one scan with hash aggregation. `sel` applies the actor's
+-- scope; the inputs are joined to it.
 sel AS (
     SELECT c.id, c.business_type, c.employees, c.registered_capital, c.founded_on, c.first_trade_on
     FROM customers c
@@ -23,19 +22,16 @@ sales AS (
     SELECT l.customer_id, sum(l.base_amount) AS trailing_sales
     FROM sales_lines l
     WHERE l.ship_date BETWEEN ?asof::date - 364 AND ?asof::date
-      AND (?all OR l.customer_id = ANY (?ids::bigint[]))
     GROUP BY l.customer_id
 ),
 -- Credit exposure (000 第八条3) and payment score, from the credit figures.
 exposure AS (
     SELECT e.customer_id, e.exposure
     FROM cd_customer_exposure(?asof::date) e
-    WHERE (?all OR e.customer_id = ANY (?ids::bigint[]))
 ),
 score AS (
     SELECT p.customer_id, p.score
     FROM cd_payment_score(?asof::date) p
-    WHERE (?all OR p.customer_id = ANY (?ids::bigint[]))
 ),
 -- R5, credit defaults in the window (asof − window, asof] (§9): dishonoured
 -- notes (dishonoured on a day in the window) ...
@@ -46,7 +42,6 @@ dishonoured AS (
     FROM notes n
     WHERE n.status = 'DISHONORED'
       AND n.settled_on > ?asof::date - ?window AND n.settled_on <= ?asof::date
-      AND (?all OR n.customer_id = ANY (?ids::bigint[]))
     GROUP BY n.customer_id
 ),
 -- ... write-offs dated in the window ...
@@ -57,7 +52,6 @@ written_off AS (
     FROM write_offs w
     JOIN invoices i ON i.id = w.invoice_id
     WHERE w.date > ?asof::date - ?window AND w.date <= ?asof::date
-      AND (?all OR i.customer_id = ANY (?ids::bigint[]))
     GROUP BY i.customer_id
 ),
 -- ... and invoices more than `overdue` days overdue: still open on the later
@@ -75,7 +69,6 @@ overdue AS (
     ) probe
     WHERE i.due_date <= ?asof::date - (?overdue + 1)
       AND (i.settled_on IS NULL OR i.settled_on > probe.day)
-      AND (?all OR i.customer_id = ANY (?ids::bigint[]))
       AND i.amount > (SELECT coalesce(sum(s.amount), 0) FROM settlements s
                       WHERE s.invoice_id = i.id AND s.date <= probe.day)
     GROUP BY i.customer_id
@@ -88,7 +81,6 @@ override AS (
     FROM approval_requests r
     WHERE r.kind = 'CLASS_OVERRIDE' AND r.status = 'APPROVED'
       AND r.decided_on <= ?asof::date AND r.effective_until >= ?asof::date
-      AND (?all OR r.customer_id = ANY (?ids::bigint[]))
       AND NOT EXISTS (
           SELECT 1 FROM notes n
           WHERE n.customer_id = r.customer_id AND n.status = 'DISHONORED'

@@ -9,13 +9,17 @@
 --   from     asof − 89: the trailing period of DSO/CEI/ADD is [from, asof];
 --   edges    the bucket edges, an int[] (validated: positive, increasing);
 --   basis    the date days overdue count from: o.due_date or o.ship_date;
---   group    the group's id over c (customers): c.id, c.rep_id, c.office_id
---            or c.industry;
+--   group    the group's id: f.customer_id, or over c (customers) c.rep_id,
+--            c.office_id or c.industry;
+--   group_join  the join of the facts f to customers c that group needs
+--            (empty for f.customer_id);
 --   amounts  ARRAY[sum of closing for bucket 0, …, bucket n+1], written by
 --            the caller from the number of buckets;
 --   labels, key, label  the join that names a group (alias k) and the key
 --            and label expressions over g and k;
---   visible  CustomerPredicate over c;
+--   in_scope_o, in_scope_l  the restriction of o.customer_id or
+--            l.customer_id to the visible customers (CustomerPredicate over
+--            c), TRUE when that is every customer;
 --   collection  TRUE to compute the opening receivables and the sales of
 --            the trailing period (DSO, CEI, ADD), FALSE to leave them out
 --            (the planner then drops those branches: the plain ageing reads
@@ -37,12 +41,12 @@ WITH fact AS (
            CASE WHEN o.due_date >= ?asof::date THEN o.open_base ELSE 0 END AS not_due,
            0::numeric AS opening, 0::numeric AS sales
     FROM cd_invoice_open(?asof::date) o
-    WHERE o.customer_id IN (SELECT c.id FROM customers c WHERE ?visible)
+    WHERE ?in_scope_o
     UNION ALL
     SELECT o.customer_id, 0, NULL, 0, o.open_base, 0
     FROM cd_invoice_open(?opening::date) o
     WHERE ?collection
-      AND o.customer_id IN (SELECT c.id FROM customers c WHERE ?visible)
+      AND ?in_scope_o
     UNION ALL
     -- Sales as everywhere (DOMAIN.md §2): Σ base_amount of the sales lines
     -- shipped in the period, returns included.
@@ -50,7 +54,7 @@ WITH fact AS (
     FROM sales_lines l
     WHERE ?collection
       AND l.ship_date BETWEEN ?from::date AND ?asof::date
-      AND l.customer_id IN (SELECT c.id FROM customers c WHERE ?visible)
+      AND ?in_scope_l
     GROUP BY l.customer_id
 ), grouped AS (
     -- One aggregation, on the group's id: per group and for the grand total
@@ -62,7 +66,7 @@ WITH fact AS (
            coalesce(sum(f.closing), 0) AS closing, coalesce(sum(f.not_due), 0) AS not_due,
            coalesce(sum(f.opening), 0) AS opening, coalesce(sum(f.sales), 0) AS sales
     FROM fact f
-    JOIN customers c ON c.id = f.customer_id
+    ?group_join
     GROUP BY GROUPING SETS ((?group), ())
 )
 SELECT CASE WHEN g.is_total THEN NULL ELSE ?key END AS key,

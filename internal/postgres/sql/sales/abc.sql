@@ -14,12 +14,12 @@ WITH scope AS (
     FROM customers c
     WHERE ?customers
 ), sales AS (
-    -- Joined to customers again rather than to scope: the planner then
-    -- estimates the join and hashes it.
+    -- Joined to customers again (scope_join) rather than to scope: the
+    -- planner then estimates the join and hashes it. No join when the
+    -- scope is every customer.
     SELECT s.customer_id, sum(s.sales) AS sales
     FROM (?sales) s
-    JOIN customers c ON c.id = s.customer_id
-    WHERE ?customers
+    ?scope_join
     GROUP BY s.customer_id
 ), ranked AS (
     SELECT sc.id, sc.code, sc.industry, coalesce(x.sales, 0) AS sales,
@@ -31,7 +31,9 @@ WITH scope AS (
     WINDOW w AS (PARTITION BY CASE WHEN ?by_category THEN sc.industry END
                  ORDER BY coalesce(x.sales, 0) DESC, sc.code COLLATE "C")
 )
-SELECT r.id AS customer_id, r.industry, r.rank, r.sales,
+-- Each row carries its customer's archive record (c.*), so the report needs
+-- no second statement for them.
+SELECT c.*, r.rank, r.sales,
        cd_div(r.sales, r.ranking_total) AS share,
        cd_div(r.cum, r.ranking_total) AS cumulative_share,
        CASE
@@ -42,4 +44,5 @@ SELECT r.id AS customer_id, r.industry, r.rank, r.sales,
        END AS abc_class,
        sum(r.sales) OVER () AS total
 FROM ranked r
+JOIN customers c ON c.id = r.id
 ORDER BY CASE WHEN ?by_category THEN r.industry END COLLATE "C", r.rank

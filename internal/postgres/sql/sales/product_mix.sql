@@ -12,7 +12,9 @@
 --   contribution   = cross ratio × share          = 2 n profit sales / (Σ(o + c) total)
 -- (null when a factor is: no sales, no snapshots, a zero total).
 -- Each part joins customers under the scope's predicate itself, so the
--- planner sees the join (a CTE of the scope would hide its size).
+-- planner sees the join (a CTE of the scope would hide its size); when the
+-- scope is every customer there is no join (scope_lines, scope_targets and
+-- scope_stock are empty): a whole-company mix sums the lines alone.
 WITH scope AS (
     SELECT c.id
     FROM customers c
@@ -20,17 +22,15 @@ WITH scope AS (
 ), sold AS (
     SELECT l.product_id, sum(l.base_amount) AS sales, sum(l.cost_amount) AS cost
     FROM sales_lines l
-    JOIN customers c ON c.id = l.customer_id
+    ?scope_lines
     WHERE l.ship_date >= ?from::date AND l.ship_date <= ?to::date
-      AND ?customers
     GROUP BY l.product_id
 ), targeted AS (
     SELECT t.product_id, sum(t.amount) AS target
     FROM targets t
-    JOIN customers c ON c.id = t.customer_id
+    ?scope_targets
     WHERE t.product_id IS NOT NULL
       AND t.month >= ?first_month::date AND t.month <= ?to::date
-      AND ?customers
     GROUP BY t.product_id
 ), products_listed AS (
     SELECT coalesce(s.product_id, t.product_id) AS product_id,
@@ -40,9 +40,8 @@ WITH scope AS (
 ), stock AS (
     SELECT i.product_id, count(DISTINCT i.month) AS months, sum(i.opening + i.closing) AS opening_closing
     FROM inventory_snapshots i
-    JOIN customers c ON c.id = i.customer_id
+    ?scope_stock
     WHERE i.month >= ?first_month::date AND i.month <= ?to::date
-      AND ?customers
       AND i.product_id IN (SELECT product_id FROM products_listed)
     GROUP BY i.product_id
 ), ranked AS (
@@ -59,7 +58,9 @@ WITH scope AS (
 ), totals AS (
     SELECT coalesce(sum(sales), 0) AS total_sales, coalesce(sum(cost), 0) AS total_cost,
            sum(target) AS total_target, sum(sales) FILTER (WHERE target IS NOT NULL) AS targeted_sales,
-           (SELECT count(*) FROM scope) AS scope_customers
+           -- Counted only when the scope names a customer (count_scope): the
+           -- report is then ENOTFOUND when the actor cannot see it.
+           CASE WHEN ?count_scope THEN (SELECT count(*) FROM scope) ELSE 0 END AS scope_customers
     FROM products_listed
 )
 SELECT t.total_sales, t.total_cost, t.total_sales - t.total_cost AS total_profit,

@@ -14,18 +14,29 @@
 -- S_m × target / T, the same value computed with one exact division, so
 -- that rounding it to cents is right. A zero total gives null indexes,
 -- shares and targets.
-WITH years AS (
-    SELECT y FROM unnest(?years::int[]) AS y
-), scope AS (
+WITH scope AS (
     SELECT c.id
     FROM customers c
     WHERE ?customers
-), monthly AS (
-    SELECT extract(month FROM r.month)::int AS m, sum(r.sales) AS sales
+), by_month AS MATERIALIZED (
+    -- The rollup summed by month first, so that extract() runs once per
+    -- month, not once per customer and month (MATERIALIZED keeps the year
+    -- test below from being pushed down into the scan). `scope_join`
+    -- restricts the rollup to the scope's customers, and is empty when the
+    -- scope is every customer. The bounds are sub-selects so that the
+    -- planner does not see that they cover most of the rollup: it then
+    -- reads the months in order from the covering month index (index only)
+    -- and sums each month as it goes, instead of a hashed sequential scan
+    -- that costs half as much again.
+    SELECT r.month, sum(r.sales) AS sales
     FROM sales_customer_months r
-    JOIN years ON r.month >= make_date(years.y, 1, 1) AND r.month < make_date(years.y + 1, 1, 1)
-    JOIN customers c ON c.id = r.customer_id
-    WHERE ?customers
+    ?scope_join
+    WHERE r.month >= (SELECT ?first::date) AND r.month < (SELECT ?end::date)
+    GROUP BY r.month
+), monthly AS (
+    SELECT extract(month FROM x.month)::int AS m, sum(x.sales) AS sales
+    FROM by_month x
+    WHERE extract(year FROM x.month)::int = ANY (?years::int[])
     GROUP BY 1
 ), months AS (
     SELECT g.m, coalesce(x.sales, 0) AS sales
@@ -50,7 +61,9 @@ WITH years AS (
     FROM floored f
 )
 SELECT mo.m AS month,
-       (SELECT count(*) FROM scope) AS scope_customers,
+       -- Counted only when the scope names a customer (count_scope): the
+       -- report is then ENOTFOUND when the actor cannot see it.
+       CASE WHEN ?count_scope THEN (SELECT count(*) FROM scope) ELSE 0 END AS scope_customers,
        tt.t AS total,
        cd_div(tt.t, 12 * ?nyears::int) AS overall,
        cd_div(mo.sales, ?nyears::int) AS average,
