@@ -206,7 +206,8 @@ func (r *queryResolver) Customers(ctx context.Context, filter *creditdesk.Custom
 	if orderBy != nil {
 		order = *orderBy
 	}
-	conn, err := r.Resolver.Customers.FindCustomers(ctx, f, order, page)
+	fields := customerFields(ctx, true)
+	conn, err := r.Resolver.Customers.FindCustomers(ctx, f, order, page, attributesRead(fields))
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +215,7 @@ func (r *queryResolver) Customers(ctx context.Context, filter *creditdesk.Custom
 	for i, e := range conn.Edges {
 		nodes[i] = e.Node
 	}
-	r.prefetchCustomers(ctx, customerFields(ctx, true), nodes)
+	r.prefetchCustomers(ctx, fields, nodes)
 	return customerConnection(conn, after), nil
 }
 

@@ -217,3 +217,19 @@ func orNone(s *string) string {
 	}
 	return *s
 }
+
+// TestCustomerListReadsWhatItShows: a list that asks only summary fields gets
+// them right, and one that asks any other field gets the whole record.
+func TestCustomerListReadsWhatItShows(t *testing.T) {
+	a := newAPI(t)
+	a.seedAccount(1)
+	a.exec(`UPDATE customers SET short_name = '一号', address = '北京市海淀区', bankrupt = false, credit_limit = 5000 WHERE code = 'K1'`)
+	for q, want := range map[string]string{
+		`{ customers(first: 5) { edges { node { code name shortName creditLimit industry office { code } rep { username } } } } }`: `{"data":{"customers":{"edges":[{"node":{"code":"K1","name":"客户一","shortName":"一号","creditLimit":"5000.00","industry":"OTHER","office":{"code":"BJ"},"rep":{"username":"rep1"}}}]}}}`,
+		`{ customers(first: 5) { edges { node { code address bankrupt relationshipClass } } } }`:                                   `{"data":{"customers":{"edges":[{"node":{"code":"K1","address":"北京市海淀区","bankrupt":false,"relationshipClass":null}}]}}}`,
+	} {
+		if got := a.post(q).raw; got != want {
+			t.Errorf("%s\n got %s\nwant %s", q, got, want)
+		}
+	}
+}

@@ -227,6 +227,34 @@ func selectsAllocations(ctx context.Context, connection ast.SelectionSet) bool {
 	return false
 }
 
+// customerFieldReads maps the Customer fields whose resolution reads nothing
+// of the customer record but its id, code, office and rep — or one
+// attribute of it — to that attribute (creditdesk.CustomerFields). A field
+// not listed may read anything.
+var customerFieldReads = map[string]string{
+	"__typename": "", "code": "", "office": "", "rep": "",
+	"contacts": "", "history": "", "invoices": "", "payments": "", "notes": "", "sales": "",
+	"name": "Name", "shortName": "ShortName", "industry": "Industry", "status": "Status",
+	"creditLimit": "CreditLimit", "creditClass": "CreditClass", "dealerClass": "DealerClass",
+	"dealerType": "DealerType", "createdAt": "CreatedAt",
+}
+
+// attributesRead returns what the selected Customer fields read of the
+// record, or nil (everything) when one of them is not in customerFieldReads.
+func attributesRead(fields []graphql.CollectedField) creditdesk.CustomerFields {
+	out := creditdesk.CustomerFields{}
+	for _, f := range fields {
+		attr, ok := customerFieldReads[f.Name]
+		if !ok {
+			return nil
+		}
+		if attr != "" {
+			out = append(out, attr)
+		}
+	}
+	return out
+}
+
 // customerFieldsOf returns the fields a query selects on the Customer in the
 // field named child of the current field's items (a report row's customer).
 func customerFieldsOf(ctx context.Context, child string) []graphql.CollectedField {

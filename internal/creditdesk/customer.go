@@ -45,6 +45,13 @@ type Customer struct {
 	CreatedAt          time.Time
 }
 
+// CustomerFields names, by Go field name, the attributes of Customer a
+// caller will read; ID, Code, OfficeID and RepID are always read, the others
+// are left zero. Nil means every attribute, and so does a name the store
+// does not read separately. A page of customers read for a list shows only
+// what the list asks, as a query compiled to SQL would.
+type CustomerFields []string
+
 // Contact is a person at a customer. Contacts are class-1 information
 // (DOMAIN.md §8).
 type Contact struct {
@@ -244,9 +251,11 @@ type CustomerUpdate struct {
 type CustomerService interface {
 	// FindCustomerByCode returns the customer, or ENOTFOUND.
 	FindCustomerByCode(ctx context.Context, code string) (*Customer, error)
-	// FindCustomers returns a page of the customers the filter selects.
-	// EINVALID for a bad page size or cursor.
-	FindCustomers(ctx context.Context, f CustomerFilter, order CustomerOrder, page Page) (*Connection[*Customer], error)
+	// FindCustomers returns a page of the customers the filter selects,
+	// with the attributes fields names (all when nil). EINVALID for a bad
+	// page size or cursor.
+	FindCustomers(ctx context.Context, f CustomerFilter, order CustomerOrder, page Page,
+		fields CustomerFields) (*Connection[*Customer], error)
 	// CreateCustomer adds a customer; ECONFLICT when the code exists,
 	// EINVALID for a bad field.
 	CreateCustomer(ctx context.Context, in NewCustomer) (*Customer, error)

@@ -87,6 +87,35 @@ func decodeCursor(s string, v any) error {
 	return nil
 }
 
+// customerFieldColumns are the attributes a list may read on their own, by
+// Go field name, and their columns.
+var customerFieldColumns = map[string]string{
+	"Name": "name", "ShortName": "short_name", "Industry": "industry", "Status": "status",
+	"CreditLimit": "credit_limit", "CreditClass": "credit_class", "DealerClass": "dealer_class",
+	"DealerType": "dealer_type", "CreatedAt": "created_at",
+}
+
+// customerColumns is the select list of the customers alias c for fields:
+// the id, code, office and rep always, and the named attributes; every
+// column when fields is nil or names an attribute not in
+// customerFieldColumns.
+func customerColumns(fields creditdesk.CustomerFields) string {
+	if fields == nil {
+		return "c.*"
+	}
+	cols := []string{"c.id", "c.code", "c.office_id", "c.rep_id"}
+	for _, f := range fields {
+		col, ok := customerFieldColumns[f]
+		if !ok {
+			return "c.*"
+		}
+		if !slices.Contains(cols, "c."+col) {
+			cols = append(cols, "c."+col)
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
 type customerListRow struct {
 	creditdesk.Customer
 	SortKey    *string
@@ -100,7 +129,7 @@ type customerListRow struct {
 // page, an empty last page included. EINVALID for a bad page size, order or
 // cursor (a cursor of another ordering is refused, not misread).
 func (s CustomerStore) FindCustomers(ctx context.Context, f creditdesk.CustomerFilter, order creditdesk.CustomerOrder,
-	page creditdesk.Page) (*creditdesk.Connection[*creditdesk.Customer], error) {
+	page creditdesk.Page, fields creditdesk.CustomerFields) (*creditdesk.Connection[*creditdesk.Customer], error) {
 	size, err := page.Size()
 	if err != nil {
 		return nil, err
@@ -146,7 +175,7 @@ func (s CustomerStore) FindCustomers(ctx context.Context, f creditdesk.CustomerF
 	var rows []customerListRow
 	err = s.DB.NewRaw(fmt.Sprintf(`
 		WITH f AS (SELECT c.id, c.code, %[1]s AS k FROM customers c WHERE ?)
-		SELECT c.*, p.k::text AS sort_key, t.total_count
+		SELECT %[3]s, p.k::text AS sort_key, t.total_count
 		FROM (SELECT count(*) AS total_count FROM f) t
 		LEFT JOIN LATERAL (
 			SELECT f.* FROM f
@@ -155,7 +184,7 @@ func (s CustomerStore) FindCustomers(ctx context.Context, f creditdesk.CustomerF
 			LIMIT ?
 		) p ON true
 		LEFT JOIN customers c ON c.id = p.id
-		ORDER BY p.k %[2]s, p.code %[2]s`, strings.ReplaceAll(key.expr, "f.", "c."), dir),
+		ORDER BY p.k %[2]s, p.code %[2]s`, strings.ReplaceAll(key.expr, "f.", "c."), dir, customerColumns(fields)),
 		CustomerPredicate(ctx, "c", &f), keyset, size+1).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("find customers: %w", err)

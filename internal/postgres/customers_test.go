@@ -180,7 +180,7 @@ func TestFindCustomersFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			conn, err := store.FindCustomers(f.ctx, tc.filter, creditdesk.CustomerOrder{}, creditdesk.Page{})
+			conn, err := store.FindCustomers(f.ctx, tc.filter, creditdesk.CustomerOrder{}, creditdesk.Page{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,9 +193,35 @@ func TestFindCustomersFilters(t *testing.T) {
 		})
 	}
 
+	t.Run("a list reads only the attributes it is asked for", func(t *testing.T) {
+		filter := creditdesk.CustomerFilter{Codes: []string{"C1"}}
+		conn, err := store.FindCustomers(f.ctx, filter, creditdesk.CustomerOrder{}, creditdesk.Page{},
+			creditdesk.CustomerFields{"Name", "CreditClass"})
+		if err != nil || len(conn.Edges) != 1 {
+			t.Fatalf("%+v, %v", conn, err)
+		}
+		c := conn.Edges[0].Node
+		if c.Code != "C1" || c.Name != "北京华光电器有限公司" || c.CreditClass == nil || *c.CreditClass != "JIA" ||
+			c.OfficeID != bj || c.RepID == nil || *c.RepID != rep1 || c.ID == 0 {
+			t.Errorf("asked attributes and keys: %+v", c)
+		}
+		if c.Industry != "" || c.DealerType != nil || c.RelationshipClass != nil {
+			t.Errorf("attributes not asked for were read: %+v", c)
+		}
+		for _, fields := range []creditdesk.CustomerFields{nil, {"Name", "Bankrupt"}} {
+			conn, err := store.FindCustomers(f.ctx, filter, creditdesk.CustomerOrder{}, creditdesk.Page{}, fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := conn.Edges[0].Node; c.Industry != creditdesk.IndustryRegionalElectrical || c.DealerType == nil {
+				t.Errorf("fields %v: the whole record was not read: %+v", fields, c)
+			}
+		}
+	})
+
 	t.Run("a sales rep sees only its own customers", func(t *testing.T) {
 		ctx := creditdesk.WithActor(f.ctx, &creditdesk.User{ID: rep1, Username: "rep1", Role: creditdesk.RoleSalesRep, OfficeID: &bj})
-		conn, err := store.FindCustomers(ctx, creditdesk.CustomerFilter{}, creditdesk.CustomerOrder{}, creditdesk.Page{})
+		conn, err := store.FindCustomers(ctx, creditdesk.CustomerFilter{}, creditdesk.CustomerOrder{}, creditdesk.Page{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +277,7 @@ func TestFindCustomersOrderingAndPaging(t *testing.T) {
 			var after *string
 			pages := 0
 			for {
-				conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{First: 3, After: after})
+				conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{First: 3, After: after}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -265,7 +291,7 @@ func TestFindCustomersOrderingAndPaging(t *testing.T) {
 						// One more page after the last item: empty, same total.
 						last := conn.Edges[len(conn.Edges)-1].Cursor
 						empty, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order,
-							creditdesk.Page{First: 3, After: &last})
+							creditdesk.Page{First: 3, After: &last}, nil)
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -288,7 +314,7 @@ func TestFindCustomersOrderingAndPaging(t *testing.T) {
 	}
 
 	t.Run("a page ends exactly at the end", func(t *testing.T) {
-		conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, creditdesk.CustomerOrder{}, creditdesk.Page{First: 7})
+		conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, creditdesk.CustomerOrder{}, creditdesk.Page{First: 7}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,16 +324,16 @@ func TestFindCustomersOrderingAndPaging(t *testing.T) {
 	})
 	t.Run("bad page sizes and cursors", func(t *testing.T) {
 		order := creditdesk.CustomerOrder{Field: creditdesk.CustomerOrderName, Direction: creditdesk.Asc}
-		_, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{First: 1001})
+		_, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{First: 1001}, nil)
 		wantCode(t, err, creditdesk.EINVALID)
-		_, err = store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{After: ptr("garbage")})
+		_, err = store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{After: ptr("garbage")}, nil)
 		wantCode(t, err, creditdesk.EINVALID)
-		conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, creditdesk.CustomerOrder{}, creditdesk.Page{First: 1})
+		conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, creditdesk.CustomerOrder{}, creditdesk.Page{First: 1}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// A cursor of the code ordering is refused by the name ordering.
-		_, err = store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{After: &conn.Edges[0].Cursor})
+		_, err = store.FindCustomers(f.ctx, creditdesk.CustomerFilter{}, order, creditdesk.Page{After: &conn.Edges[0].Cursor}, nil)
 		wantCode(t, err, creditdesk.EINVALID)
 	})
 }
@@ -343,7 +369,7 @@ func TestCustomerSearchUsesTrigramIndex(t *testing.T) {
 
 	capture := &queryCapture{}
 	store := postgres.CustomerStore{DB: f.db.WithQueryHook(capture), Clock: frozenClock}
-	conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{Search: ptr("华光电器")}, creditdesk.CustomerOrder{}, creditdesk.Page{})
+	conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{Search: ptr("华光电器")}, creditdesk.CustomerOrder{}, creditdesk.Page{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +388,7 @@ func TestCustomerSearchUsesTrigramIndex(t *testing.T) {
 	}
 
 	t.Run("two characters still find the customer", func(t *testing.T) {
-		conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{Search: ptr("北京")}, creditdesk.CustomerOrder{}, creditdesk.Page{})
+		conn, err := store.FindCustomers(f.ctx, creditdesk.CustomerFilter{Search: ptr("北京")}, creditdesk.CustomerOrder{}, creditdesk.Page{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
