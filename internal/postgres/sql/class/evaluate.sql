@@ -26,14 +26,19 @@ snap AS (
     FROM evaluation e CROSS JOIN run
     RETURNING customer_id, effective_class
 ),
+-- Customers with an evaluation as of a later date, read once: probing the
+-- snapshots per customer would also walk, each time, the rows snap has just
+-- inserted (invisible to this statement, but in the table's pages).
+later AS MATERIALIZED (
+    SELECT DISTINCT l.customer_id FROM credit_class_snapshots l WHERE l.as_of > ?asof::date
+),
 moved AS (
     UPDATE customers c
     SET credit_class = s.effective_class
     FROM snap s, customers o
     WHERE c.id = s.customer_id AND o.id = s.customer_id
       AND c.credit_class IS DISTINCT FROM s.effective_class
-      AND NOT EXISTS (SELECT 1 FROM credit_class_snapshots l
-                      WHERE l.customer_id = s.customer_id AND l.as_of > ?asof::date)
+      AND s.customer_id NOT IN (SELECT customer_id FROM later)
     RETURNING c.id, o.credit_class AS old_class, c.credit_class AS new_class
 ),
 history AS (
