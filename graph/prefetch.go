@@ -255,6 +255,27 @@ func attributesRead(fields []graphql.CollectedField) creditdesk.CustomerFields {
 	return out
 }
 
+// selectedAt returns the fields selected on the Customer at path under the
+// current field (for a report's rows' customer: "rows", "customer").
+func selectedAt(ctx context.Context, path ...string) []graphql.CollectedField {
+	opCtx := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for i, name := range path {
+		var next []graphql.CollectedField
+		for _, f := range fields {
+			if f.Name == name {
+				var satisfies []string
+				if i == len(path)-1 {
+					satisfies = []string{"Customer"}
+				}
+				next = append(next, graphql.CollectFields(opCtx, f.Selections, satisfies)...)
+			}
+		}
+		fields = next
+	}
+	return fields
+}
+
 // customerFieldsOf returns the fields a query selects on the Customer in the
 // field named child of the current field's items (a report row's customer).
 func customerFieldsOf(ctx context.Context, child string) []graphql.CollectedField {

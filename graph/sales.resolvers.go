@@ -35,6 +35,7 @@ func (r *queryResolver) AbcAnalysis(ctx context.Context, period creditdesk.Perio
 		AThreshold: aThreshold,
 		BThreshold: bThreshold,
 		Filter:     filter,
+		Fields:     attributesRead(selectedAt(ctx, "rows", "customer")),
 	})
 }
 

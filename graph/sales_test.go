@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"creditdesk/internal/postgres"
@@ -53,6 +54,14 @@ func TestSalesReportsGraphQL(t *testing.T) {
 			if got := jsonAt(r, path); got != w {
 				t.Errorf("%s = %#v, want %#v", path, got, w)
 			}
+		}
+	})
+
+	t.Run("abcAnalysis: a customer field beyond the summary reads the whole record", func(t *testing.T) {
+		resp := a.post(`{ abcAnalysis(period: {from: "2024-01-01", to: "2024-12-31"}) {
+			rows { customer { code requiredShare } industry } } }`)
+		if got := fmt.Sprint(resp.at("abcAnalysis.rows.0.customer.requiredShare"), " ", resp.at("abcAnalysis.rows.0.industry")); got != "0.500000 REGIONAL_DIY" {
+			t.Errorf("A: requiredShare and industry %s; %s", got, resp.raw)
 		}
 	})
 

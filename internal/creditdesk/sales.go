@@ -95,6 +95,9 @@ type AbcQuery struct {
 	AThreshold *decimal.Decimal
 	BThreshold *decimal.Decimal
 	Filter     *CustomerFilter
+	// Fields are the attributes of the rows' customers the caller reads
+	// (nil: all).
+	Fields CustomerFields
 }
 
 // ValidateThresholds checks 0 < a < b ≤ 1 (DOMAIN.md §5: the thresholds are

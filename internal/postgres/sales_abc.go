@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
+	"github.com/uptrace/bun"
 
 	"creditdesk/internal/creditdesk"
 )
@@ -33,7 +35,8 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		return nil, err
 	}
 
-	// Each row embeds its customer's record (abc.sql selects c.*).
+	// Each row embeds its customer's record, or the attributes of it the
+	// caller reads and the industry the row reports.
 	var rows []struct {
 		creditdesk.Customer
 		Rank            int
@@ -47,6 +50,7 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		"sales":       customerMonthSales(q.Period, false),
 		"customers":   CustomerPredicate(ctx, "c", q.Filter),
 		"scope_join":  scopeJoin(ctx, q.Filter, "s.customer_id"),
+		"columns":     bun.Safe(customerColumns(withIndustry(q.Fields))),
 		"by_category": q.ByCategory,
 		"a":           a,
 		"b":           b,
@@ -78,4 +82,13 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		})
 	}
 	return rep, nil
+}
+
+// withIndustry adds the industry, which an ABC row reports, to the customer
+// attributes a caller reads.
+func withIndustry(fields creditdesk.CustomerFields) creditdesk.CustomerFields {
+	if fields == nil {
+		return nil
+	}
+	return append(slices.Clip(fields), "Industry")
 }

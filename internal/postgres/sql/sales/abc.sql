@@ -31,9 +31,10 @@ WITH scope AS (
     WINDOW w AS (PARTITION BY CASE WHEN ?by_category THEN sc.industry END
                  ORDER BY coalesce(x.sales, 0) DESC, sc.code COLLATE "C")
 )
--- Each row carries its customer's archive record (c.*), so the report needs
--- no second statement for them.
-SELECT c.*, r.rank, r.sales,
+-- Each row carries its customer's archive record (?columns: all of it, or
+-- the attributes the query reads), so the report needs no second statement
+-- for them.
+SELECT ?columns, r.rank, r.sales,
        cd_div(r.sales, r.ranking_total) AS share,
        cd_div(r.cum, r.ranking_total) AS cumulative_share,
        CASE
