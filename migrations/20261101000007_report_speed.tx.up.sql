@@ -1,12 +1,67 @@
 -- Report speed (docs/BENCHMARKS.md): plans kept per connection for the hot
 -- fixed report statements, and what the reports' set-based shapes read.
 
+-- The credit class rules (000 第九条, DOMAIN.md §4, §9) over one customer's
+-- inputs as of p_asof, with the thresholds of one policy version: the flags,
+-- R1–R5, 甲 eligibility, the computed class and the rules that fired. The
+-- one place the rules are written: the every-customer pipeline
+-- (sql/class/pipeline.sql) and cd_credit_class_of below both call it in
+-- FROM, where PostgreSQL inlines it into their plans. p_problems is the
+-- number of dishonoured notes, write-offs and overdue invoices (R5).
+--
+-- Unknown employees or founding date: the rule that needs it does not fire
+-- (§9); years are calendar years back from p_asof, 29 February becoming 28
+-- February. R2 and R3 apply to customers that are not 甲 (非甲类): not
+-- eligible, or eligible but R1, R4 or R5 fires (§4.2).
+CREATE FUNCTION cd_credit_class_rules(
+    p_business_type text, p_employees int, p_registered_capital numeric, p_founded_on date,
+    p_trading_since date, p_exposure numeric, p_trailing_sales numeric, p_payment_score numeric,
+    p_problems bigint, p_asof date,
+    p_a_capital numeric, p_a_employees int, p_a_score numeric, p_a_years_founded int, p_a_years_trading int,
+    p_c_balance numeric, p_c_volume numeric, p_c_max_employees int, p_c_new_years int)
+RETURNS TABLE (
+    r1 boolean, r4_small boolean, r4_new boolean, r5 boolean,
+    a_large boolean, a_score boolean, a_founded boolean, a_trading boolean,
+    class_a_eligible boolean, r4 boolean, r2 boolean, r3 boolean,
+    computed_class text, fired_rules text[])
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT f.r1, f.r4_small, f.r4_new, f.r5, f.a_large, f.a_score, f.a_founded, f.a_trading,
+           g.class_a_eligible, g.r4, h.r2, h.r3,
+           CASE WHEN g.class_a_eligible AND NOT (f.r1 OR g.r4 OR f.r5) THEN 'JIA'
+                WHEN f.r1 OR h.r2 OR h.r3 OR g.r4 OR f.r5 THEN 'BING'
+                ELSE 'YI' END,
+           array_remove(ARRAY[CASE WHEN f.r1 THEN 'R1' END, CASE WHEN h.r2 THEN 'R2' END,
+                              CASE WHEN h.r3 THEN 'R3' END, CASE WHEN g.r4 THEN 'R4' END,
+                              CASE WHEN f.r5 THEN 'R5' END], NULL)
+    FROM (SELECT
+              -- 000 第九条1③: intermediate wholesalers are always 丙.
+              coalesce(p_business_type = 'INTERMEDIATE_WHOLESALER', false) AS r1,
+              coalesce(p_employees < p_c_max_employees, false) AS r4_small,
+              coalesce(p_founded_on > (p_asof - make_interval(years => p_c_new_years))::date, false) AS r4_new,
+              p_problems > 0 AS r5,
+              -- 甲: 企业规模较大 (capital or employees), 信誉好, 经营业务稳定.
+              coalesce(p_registered_capital >= p_a_capital, false)
+                  OR coalesce(p_employees >= p_a_employees, false) AS a_large,
+              coalesce(p_payment_score >= p_a_score, false) AS a_score,
+              coalesce(p_founded_on <= (p_asof - make_interval(years => p_a_years_founded))::date, false) AS a_founded,
+              coalesce(p_trading_since <= (p_asof - make_interval(years => p_a_years_trading))::date, false)
+                  AS a_trading) f
+    CROSS JOIN LATERAL (
+        SELECT f.a_large AND f.a_score AND NOT f.r5 AND f.a_founded AND f.a_trading AS class_a_eligible,
+               f.r4_small OR f.r4_new AS r4) g
+    CROSS JOIN LATERAL (
+        SELECT (NOT g.class_a_eligible OR f.r1 OR g.r4 OR f.r5) AND p_exposure >= p_c_balance AS r2,
+               (NOT g.class_a_eligible OR f.r1 OR g.r4 OR f.r5) AND p_exposure < p_c_balance
+                   AND p_trailing_sales >= p_c_volume AS r3) h
+$$;
+
 -- The credit class evaluation (sql/class/pipeline.sql, DOMAIN.md §4, §9) of
 -- the listed customers p_ids, as of p_asof, with the thresholds of one
 -- policy version: one row per customer, in customer order, with the columns
 -- of pipeline.sql's `evaluation`.
 --
--- The same inputs, flags and classes as pipeline.sql (which stays the form
+-- The same inputs as pipeline.sql and the same rules (cd_credit_class_rules) (which stays the form
 -- for every customer, where one hash-aggregated scan per input beats
 -- per-customer index reads), each input read per listed customer; a test
 -- compares the two on every customer of the worked example. It is PL/pgSQL
@@ -131,40 +186,14 @@ BEGIN
         ) ov ON true
         WHERE c.id = ANY (p_ids)
     ),
-    flags AS (
-        SELECT x.*,
-               coalesce(x.business_type = 'INTERMEDIATE_WHOLESALER', false) AS r1,
-               coalesce(x.employees < p_c_max_employees, false) AS r4_small,
-               coalesce(x.founded_on > (p_asof - make_interval(years => p_c_new_years))::date, false) AS r4_new,
-               (x.dishonoured_notes + x.write_offs + x.overdue_invoices) > 0 AS r5,
-               coalesce(x.registered_capital >= p_a_capital, false) OR coalesce(x.employees >= p_a_employees, false) AS a_large,
-               coalesce(x.payment_score >= p_a_score, false) AS a_score,
-               coalesce(x.founded_on <= (p_asof - make_interval(years => p_a_years_founded))::date, false) AS a_founded,
-               coalesce(x.trading_since <= (p_asof - make_interval(years => p_a_years_trading))::date, false) AS a_trading
-        FROM inputs x
-    ),
-    eligible AS (
-        SELECT f.*,
-               f.a_large AND f.a_score AND NOT f.r5 AND f.a_founded AND f.a_trading AS class_a_eligible,
-               f.r4_small OR f.r4_new AS r4
-        FROM flags f
-    ),
-    rules AS (
-        SELECT g.*,
-               (NOT g.class_a_eligible OR g.r1 OR g.r4 OR g.r5) AND g.exposure >= p_c_balance AS r2,
-               (NOT g.class_a_eligible OR g.r1 OR g.r4 OR g.r5) AND g.exposure < p_c_balance
-                   AND g.trailing_sales >= p_c_volume AS r3
-        FROM eligible g
-    ),
     evaluated AS (
-        SELECT k.*,
-               CASE WHEN k.class_a_eligible AND NOT (k.r1 OR k.r4 OR k.r5) THEN 'JIA'
-                    WHEN k.r1 OR k.r2 OR k.r3 OR k.r4 OR k.r5 THEN 'BING'
-                    ELSE 'YI' END AS computed_class,
-               array_remove(ARRAY[CASE WHEN k.r1 THEN 'R1' END, CASE WHEN k.r2 THEN 'R2' END,
-                                  CASE WHEN k.r3 THEN 'R3' END, CASE WHEN k.r4 THEN 'R4' END,
-                                  CASE WHEN k.r5 THEN 'R5' END], NULL) AS fired_rules
-        FROM rules k
+        SELECT x.*, k.*
+        FROM inputs x
+        CROSS JOIN LATERAL cd_credit_class_rules(x.business_type, x.employees, x.registered_capital,
+            x.founded_on, x.trading_since, x.exposure, x.trailing_sales, x.payment_score,
+            x.dishonoured_notes + x.write_offs + x.overdue_invoices, p_asof,
+            p_a_capital, p_a_employees, p_a_score, p_a_years_founded, p_a_years_trading,
+            p_c_balance, p_c_volume, p_c_max_employees, p_c_new_years) k
     )
     SELECT v.customer_id, v.business_type, v.employees, v.registered_capital::numeric, v.founded_on,
            v.trading_since, v.exposure, v.trailing_sales, v.payment_score,

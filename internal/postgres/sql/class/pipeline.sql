@@ -5,9 +5,10 @@
 -- `creditdesk evaluate` runs it. The evaluation of listed customers (the
 -- single-customer query, the dataloader, the re-evaluation after a credit
 -- event) is the function cd_credit_class_of (migrations, 07_report_speed):
--- the same inputs and rules read per listed customer, planned once per
--- connection. A change here goes there too; TestClassFunctionMatchesPipeline
--- compares them. (No question marks in comments: Bun would read them as
+-- the same inputs read per listed customer, planned once per connection. The
+-- rules are one function both call, cd_credit_class_rules; a change to the
+-- inputs here goes there too, and TestClassFunctionMatchesPipeline compares
+-- the two. (No question marks in comments: Bun would read them as
 -- placeholders.)
 --
 -- Each input is one scan with hash aggregation. `sel` applies the actor's
@@ -112,47 +113,15 @@ inputs AS (
     LEFT JOIN overdue o ON o.customer_id = s.id
     LEFT JOIN override ov ON ov.customer_id = s.id
 ),
--- The flags. Unknown employees or founding date: the rule that needs it does
--- not fire (§9); years are calendar years back from asof, 29 February
--- becoming 28 February.
-flags AS (
-    SELECT x.*,
-           -- 000 第九条1③: intermediate wholesalers are always 丙.
-           coalesce(x.business_type = 'INTERMEDIATE_WHOLESALER', false) AS r1,
-           coalesce(x.employees < ?c_max_employees, false) AS r4_small,
-           coalesce(x.founded_on > (?asof::date - make_interval(years => ?c_new_years))::date, false) AS r4_new,
-           (x.dishonoured_notes + x.write_offs + x.overdue_invoices) > 0 AS r5,
-           -- 甲: 企业规模较大 (capital or employees), 信誉好, 经营业务稳定.
-           coalesce(x.registered_capital >= ?a_capital, false) OR coalesce(x.employees >= ?a_employees, false) AS a_large,
-           coalesce(x.payment_score >= ?a_score, false) AS a_score,
-           coalesce(x.founded_on <= (?asof::date - make_interval(years => ?a_years_founded))::date, false) AS a_founded,
-           coalesce(x.trading_since <= (?asof::date - make_interval(years => ?a_years_trading))::date, false) AS a_trading
-    FROM inputs x
-),
-eligible AS (
-    SELECT f.*,
-           f.a_large AND f.a_score AND NOT f.r5 AND f.a_founded AND f.a_trading AS class_a_eligible,
-           f.r4_small OR f.r4_new AS r4
-    FROM flags f
-),
--- R2 and R3 apply to customers that are not 甲 (非甲类): not eligible, or
--- eligible but R1, R4 or R5 fires (§4.2).
-rules AS (
-    SELECT g.*,
-           (NOT g.class_a_eligible OR g.r1 OR g.r4 OR g.r5) AND g.exposure >= ?c_balance AS r2,
-           (NOT g.class_a_eligible OR g.r1 OR g.r4 OR g.r5) AND g.exposure < ?c_balance
-               AND g.trailing_sales >= ?c_volume AS r3
-    FROM eligible g
-),
+-- The rules: cd_credit_class_rules (migrations, 07_report_speed), inlined.
 evaluated AS (
-    SELECT k.*,
-           CASE WHEN k.class_a_eligible AND NOT (k.r1 OR k.r4 OR k.r5) THEN 'JIA'
-                WHEN k.r1 OR k.r2 OR k.r3 OR k.r4 OR k.r5 THEN 'BING'
-                ELSE 'YI' END AS computed_class,
-           array_remove(ARRAY[CASE WHEN k.r1 THEN 'R1' END, CASE WHEN k.r2 THEN 'R2' END,
-                              CASE WHEN k.r3 THEN 'R3' END, CASE WHEN k.r4 THEN 'R4' END,
-                              CASE WHEN k.r5 THEN 'R5' END], NULL) AS fired_rules
-    FROM rules k
+    SELECT x.*, k.*
+    FROM inputs x
+    CROSS JOIN LATERAL cd_credit_class_rules(x.business_type, x.employees, x.registered_capital,
+        x.founded_on, x.trading_since, x.exposure, x.trailing_sales, x.payment_score,
+        x.dishonoured_notes + x.write_offs + x.overdue_invoices, ?asof::date,
+        ?a_capital::numeric, ?a_employees::int, ?a_score::numeric, ?a_years_founded::int, ?a_years_trading::int,
+        ?c_balance::numeric, ?c_volume::numeric, ?c_max_employees::int, ?c_new_years::int) k
 ),
 evaluation AS (
     SELECT v.*, coalesce(v.override_class, v.computed_class) AS effective_class
