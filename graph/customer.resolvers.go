@@ -188,7 +188,7 @@ func (r *queryResolver) Customer(ctx context.Context, code string) (*creditdesk.
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchCustomers(ctx, customerFields(ctx, false), []*creditdesk.Customer{c})
+	r.prefetchCustomers(ctx, selectedAt(ctx), []*creditdesk.Customer{c})
 	return c, nil
 }
 
@@ -206,7 +206,7 @@ func (r *queryResolver) Customers(ctx context.Context, filter *creditdesk.Custom
 	if orderBy != nil {
 		order = *orderBy
 	}
-	fields := customerFields(ctx, true)
+	fields := selectedAt(ctx, "edges", "node")
 	conn, err := r.Resolver.Customers.FindCustomers(ctx, f, order, page, attributesRead(fields))
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func (r *queryResolver) DealerScorecards(ctx context.Context, quarter creditdesk
 			cs = append(cs, c.Customer)
 		}
 	}
-	r.prefetchCustomers(ctx, customerFieldsOf(ctx, "customer"), cs)
+	r.prefetchCustomers(ctx, selectedAt(ctx, "customer"), cs)
 	return cards, nil
 }
 

@@ -255,8 +255,10 @@ func attributesRead(fields []graphql.CollectedField) creditdesk.CustomerFields {
 	return out
 }
 
-// selectedAt returns the fields selected on the Customer at path under the
-// current field (for a report's rows' customer: "rows", "customer").
+// selectedAt returns the fields the query selects on the Customer at path
+// under the current field: the customer itself (`customer`: no path), the
+// nodes of a connection ("edges", "node"), a report row's customer ("rows",
+// "customer").
 func selectedAt(ctx context.Context, path ...string) []graphql.CollectedField {
 	opCtx := graphql.GetOperationContext(ctx)
 	fields := graphql.CollectFieldsCtx(ctx, nil)
@@ -274,40 +276,4 @@ func selectedAt(ctx context.Context, path ...string) []graphql.CollectedField {
 		fields = next
 	}
 	return fields
-}
-
-// customerFieldsOf returns the fields a query selects on the Customer in the
-// field named child of the current field's items (a report row's customer).
-func customerFieldsOf(ctx context.Context, child string) []graphql.CollectedField {
-	opCtx := graphql.GetOperationContext(ctx)
-	var out []graphql.CollectedField
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == child {
-			out = append(out, graphql.CollectFields(opCtx, f.Selections, []string{"Customer"})...)
-		}
-	}
-	return out
-}
-
-// customerFields returns the fields a query selects on the Customer under the
-// current field: the customer itself (`customer`), or the nodes of a
-// connection's edges (`customers`).
-func customerFields(ctx context.Context, connection bool) []graphql.CollectedField {
-	fields := graphql.CollectFieldsCtx(ctx, nil)
-	if !connection {
-		return fields
-	}
-	opCtx := graphql.GetOperationContext(ctx)
-	var out []graphql.CollectedField
-	for _, e := range fields {
-		if e.Name != "edges" {
-			continue
-		}
-		for _, n := range graphql.CollectFields(opCtx, e.Selections, nil) {
-			if n.Name == "node" {
-				out = append(out, graphql.CollectFields(opCtx, n.Selections, []string{"Customer"})...)
-			}
-		}
-	}
-	return out
 }
