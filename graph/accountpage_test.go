@@ -205,6 +205,12 @@ func TestAccountPageStatementCount(t *testing.T) {
 	if counts[50] > 6 {
 		t.Errorf("statements: %d, want at most 6", counts[50])
 	}
+	// The customer; the policy (the invoices' "today"); the offices and
+	// users; every list with the allocations it selects. A fifth statement
+	// would be a loader the look-ahead should have filled.
+	if counts[50] != 4 {
+		t.Errorf("statements: %d, want 4", counts[50])
+	}
 }
 
 // TestCustomerListStatementCount: a page of customers with their office, rep

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -209,22 +210,8 @@ func optionalString(v any) (*string, bool) {
 // key).
 func selectsAllocations(ctx context.Context, connection ast.SelectionSet) bool {
 	opCtx := graphql.GetOperationContext(ctx)
-	for _, e := range graphql.CollectFields(opCtx, connection, nil) {
-		if e.Name != "edges" {
-			continue
-		}
-		for _, n := range graphql.CollectFields(opCtx, e.Selections, nil) {
-			if n.Name != "node" {
-				continue
-			}
-			for _, f := range graphql.CollectFields(opCtx, n.Selections, nil) {
-				if f.Name == "allocations" {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	fields := fieldsAt(opCtx, graphql.CollectFields(opCtx, connection, nil), nil, "edges", "node")
+	return slices.ContainsFunc(fields, func(f graphql.CollectedField) bool { return f.Name == "allocations" })
 }
 
 // customerFieldReads maps the Customer fields whose resolution reads nothing
@@ -260,15 +247,20 @@ func attributesRead(fields []graphql.CollectedField) creditdesk.CustomerFields {
 // nodes of a connection ("edges", "node"), a report row's customer ("rows",
 // "customer").
 func selectedAt(ctx context.Context, path ...string) []graphql.CollectedField {
-	opCtx := graphql.GetOperationContext(ctx)
-	fields := graphql.CollectFieldsCtx(ctx, nil)
+	return fieldsAt(graphql.GetOperationContext(ctx), graphql.CollectFieldsCtx(ctx, nil), []string{"Customer"}, path...)
+}
+
+// fieldsAt follows path down from fields and returns the fields selected at
+// its end, collected for the types in last (all when nil).
+func fieldsAt(opCtx *graphql.OperationContext, fields []graphql.CollectedField, last []string,
+	path ...string) []graphql.CollectedField {
 	for i, name := range path {
 		var next []graphql.CollectedField
 		for _, f := range fields {
 			if f.Name == name {
 				var satisfies []string
 				if i == len(path)-1 {
-					satisfies = []string{"Customer"}
+					satisfies = last
 				}
 				next = append(next, graphql.CollectFields(opCtx, f.Selections, satisfies)...)
 			}

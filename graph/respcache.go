@@ -102,7 +102,9 @@ func (c *ResponseCache) around(ctx context.Context, next graphql.OperationHandle
 		}
 	}
 	if keepable(resp) {
-		c.count(true)
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
 		return graphql.OneShot(&graphql.Response{Data: resp.Data})
 	}
 	return next(ctx) // the leader failed (or was cancelled): compute
@@ -114,16 +116,6 @@ func (c *ResponseCache) around(ctx context.Context, next graphql.OperationHandle
 func keepable(resp *graphql.Response) bool {
 	return resp != nil && len(resp.Errors) == 0 && resp.Data != nil && len(resp.Extensions) == 0 &&
 		resp.HasNext == nil && resp.Label == "" && len(resp.Path) == 0
-}
-
-func (c *ResponseCache) count(hit bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if hit {
-		c.hits++
-	} else {
-		c.misses++
-	}
 }
 
 // key identifies a query's answer: the document, the operation, the

@@ -1,10 +1,6 @@
 DROP TRIGGER IF EXISTS invoices_no_truncate ON invoices;
 DROP TRIGGER IF EXISTS products_no_truncate ON products;
 DROP TRIGGER IF EXISTS customers_no_truncate ON customers;
-DROP FUNCTION IF EXISTS cd_refuse_truncate();
-DROP TRIGGER IF EXISTS products_id_immutable ON products;
-DROP TRIGGER IF EXISTS customers_id_immutable ON customers;
-DROP FUNCTION IF EXISTS cd_refuse_id_update();
 DROP TRIGGER IF EXISTS sales_lines_check_refs ON sales_lines;
 DROP FUNCTION IF EXISTS cd_check_sales_line_refs();
 ALTER TABLE sales_lines

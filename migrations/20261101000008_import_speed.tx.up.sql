@@ -14,8 +14,8 @@
 --     checks the same before it writes (sales_lines.csv: unknown codes);
 --   * the referenced row stays: customers, products and invoices are never
 --     deleted (their BEFORE DELETE triggers, 01), their ids never change
---     (invoices_immutable, 01; the id triggers below) and they cannot be
---     truncated (below); sales lines themselves are never updated (01), so
+--     (identity columns GENERATED ALWAYS refuse an UPDATE) and they cannot
+--     be truncated (below); sales lines themselves are never updated (01), so
 --     a line's references are only ever set by an INSERT, which the
 --     trigger checks.
 -- A foreign key's row lock guarded against a concurrent DELETE of the
@@ -55,26 +55,10 @@ END $$;
 CREATE TRIGGER sales_lines_check_refs AFTER INSERT ON sales_lines
     REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION cd_check_sales_line_refs();
 
-CREATE FUNCTION cd_refuse_id_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the id of a row of % never changes', TG_TABLE_NAME
-        USING ERRCODE = 'restrict_violation';
-END $$;
-
-CREATE TRIGGER customers_id_immutable BEFORE UPDATE OF id ON customers
-    FOR EACH ROW EXECUTE FUNCTION cd_refuse_id_update();
-CREATE TRIGGER products_id_immutable BEFORE UPDATE OF id ON products
-    FOR EACH ROW EXECUTE FUNCTION cd_refuse_id_update();
-
-CREATE FUNCTION cd_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'rows of % are never deleted', TG_TABLE_NAME
-        USING ERRCODE = 'restrict_violation';
-END $$;
-
+-- Truncating is deleting: the same refusal (01) as a statement trigger.
 CREATE TRIGGER customers_no_truncate BEFORE TRUNCATE ON customers
-    FOR EACH STATEMENT EXECUTE FUNCTION cd_refuse_truncate();
+    FOR EACH STATEMENT EXECUTE FUNCTION cd_refuse_delete();
 CREATE TRIGGER products_no_truncate BEFORE TRUNCATE ON products
-    FOR EACH STATEMENT EXECUTE FUNCTION cd_refuse_truncate();
+    FOR EACH STATEMENT EXECUTE FUNCTION cd_refuse_delete();
 CREATE TRIGGER invoices_no_truncate BEFORE TRUNCATE ON invoices
-    FOR EACH STATEMENT EXECUTE FUNCTION cd_refuse_truncate();
+    FOR EACH STATEMENT EXECUTE FUNCTION cd_refuse_delete();

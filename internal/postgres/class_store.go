@@ -55,32 +55,51 @@ func classQuery(name string) string {
 // 07_report_speed), whose plan PostgreSQL keeps per connection, called with
 // the visible ones among ids.
 func classPipeline(ctx context.Context, ids []int64, asOf creditdesk.Date, p *creditdesk.Policy) schema.QueryWithArgs {
-	args := sqlArgs{
-		"asof":            asOf,
-		"window":          p.Int("default_window_days"),
-		"overdue":         p.Int("default_overdue_days"),
-		"a_capital":       p.Decimal("class_a_min_capital"),
-		"a_employees":     p.Int("class_a_min_employees"),
-		"a_score":         p.Decimal("class_a_min_payment_score"),
-		"a_years_founded": p.Int("class_a_min_years_founded"),
-		"a_years_trading": p.Int("class_a_min_years_trading"),
-		"c_balance":       p.Decimal("class_c_balance"),
-		"c_volume":        p.Decimal("class_c_volume"),
-		"c_max_employees": p.Int("class_c_max_employees"),
-		"c_new_years":     p.Int("class_c_new_years"),
+	args := sqlArgs{"asof": asOf, "where": CustomerPredicate(ctx, "c", nil)}
+	for _, t := range classThresholds {
+		if t.typ == "int" {
+			args[t.arg] = p.Int(t.key)
+		} else {
+			args[t.arg] = p.Decimal(t.key)
+		}
 	}
 	if ids == nil {
-		args["where"] = CustomerPredicate(ctx, "c", nil)
 		return namedQuery(classQuery("pipeline.sql"), args)
 	}
 	args["ids"] = bun.List(ids)
-	args["where"] = CustomerPredicate(ctx, "c", nil)
 	return namedQuery(`evaluation AS (
     SELECT e.* FROM cd_credit_class_of(
-        ARRAY(SELECT c.id FROM customers c WHERE c.id IN (?ids) AND ?where), ?asof::date,
-        ?window, ?overdue, ?a_capital, ?a_employees, ?a_score, ?a_years_founded, ?a_years_trading,
-        ?c_balance, ?c_volume, ?c_max_employees, ?c_new_years) e
+        ARRAY(SELECT c.id FROM customers c WHERE c.id IN (?ids) AND ?where), ?asof::date, `+
+		classThresholdArgs(func(a, _, _ string) string { return "?" + a })+`) e
 )`, args)
+}
+
+// classThresholds are the policy settings (DOMAIN.md §10) the evaluation
+// reads: each one's argument name in pipeline.sql, its policy key and its
+// SQL type. In this order they are also the threshold arguments of
+// cd_credit_class_of.
+var classThresholds = []struct{ arg, key, typ string }{
+	{"window", "default_window_days", "int"},
+	{"overdue", "default_overdue_days", "int"},
+	{"a_capital", "class_a_min_capital", "numeric"},
+	{"a_employees", "class_a_min_employees", "int"},
+	{"a_score", "class_a_min_payment_score", "numeric"},
+	{"a_years_founded", "class_a_min_years_founded", "int"},
+	{"a_years_trading", "class_a_min_years_trading", "int"},
+	{"c_balance", "class_c_balance", "numeric"},
+	{"c_volume", "class_c_volume", "numeric"},
+	{"c_max_employees", "class_c_max_employees", "int"},
+	{"c_new_years", "class_c_new_years", "int"},
+}
+
+// classThresholdArgs writes cd_credit_class_of's threshold arguments, each
+// as arg writes it from its name, policy key and type.
+func classThresholdArgs(arg func(name, key, typ string) string) string {
+	out := make([]string, len(classThresholds))
+	for i, t := range classThresholds {
+		out[i] = arg(t.arg, t.key, t.typ)
+	}
+	return strings.Join(out, ", ")
 }
 
 // classRow is one customer's row of the evaluation, live or stored (a
@@ -195,6 +214,7 @@ func (s ClassStore) CreditClass(ctx context.Context, customerCode string, asOf *
 	}
 	err = s.DB.NewRaw(classOneSQL(s.DB), sqlArgs{
 		"code": customerCode, "visible": CustomerPredicate(ctx, "c", nil), "asof": d,
+		"in_force": policyVersionIn(inForceOn(d)),
 	}).Scan(ctx, &row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, creditdesk.Errorf(creditdesk.ENOTFOUND, "customer %q not found", customerCode)
@@ -218,11 +238,12 @@ func (s ClassStore) CreditClass(ctx context.Context, customerCode string, asOf *
 }
 
 // classOneSQL is the statement of ClassStore.CreditClass: the visible
-// customer of code ?code (its columns prefixed cust_), the policy version in
-// force on ?asof (pol_version, pol_effective_from, pol_settings: its settings
-// as a JSON object) and the customer's evaluation with that version's
-// thresholds; no row for an unknown or invisible customer, null pol_ columns
-// when no version is in force (the evaluation is then not run).
+// customer of code ?code (its columns prefixed cust_), the policy version
+// ?in_force selects (pol_version, pol_effective_from, pol_settings: its
+// settings as a JSON object) and the customer's evaluation with that
+// version's thresholds (classThresholds); no row for an unknown or invisible
+// customer, null pol_ columns when no version is in force (the evaluation is
+// then not run).
 var classOneSQL = func() func(db bun.IDB) string {
 	var once sync.Once
 	var text string
@@ -239,23 +260,17 @@ var classOneSQL = func() func(db bun.IDB) string {
 ), pol AS (
     SELECT v.version, v.effective_from,
            (SELECT json_object_agg(s.key, s.value) FROM policy_settings s WHERE s.version = v.version) AS settings
-    FROM policy_versions v
-    WHERE v.effective_from <= ?asof::date
-    ORDER BY v.effective_from DESC, v.version DESC
-    LIMIT 1
+    FROM (?in_force) v
 )
 SELECT cust.*, pol.version AS pol_version, pol.effective_from AS pol_effective_from,
        pol.settings::text AS pol_settings, e.*
 FROM cust
 LEFT JOIN pol ON true
 LEFT JOIN LATERAL (
-    SELECT * FROM cd_credit_class_of(ARRAY[cust.cust_id], ?asof::date,
-        (pol.settings->>'default_window_days')::int, (pol.settings->>'default_overdue_days')::int,
-        (pol.settings->>'class_a_min_capital')::numeric, (pol.settings->>'class_a_min_employees')::int,
-        (pol.settings->>'class_a_min_payment_score')::numeric, (pol.settings->>'class_a_min_years_founded')::int,
-        (pol.settings->>'class_a_min_years_trading')::int, (pol.settings->>'class_c_balance')::numeric,
-        (pol.settings->>'class_c_volume')::numeric, (pol.settings->>'class_c_max_employees')::int,
-        (pol.settings->>'class_c_new_years')::int)
+    SELECT * FROM cd_credit_class_of(ARRAY[cust.cust_id], ?asof::date, ` +
+				classThresholdArgs(func(_, key, typ string) string {
+					return fmt.Sprintf("(pol.settings->>'%s')::%s", key, typ)
+				}) + `)
     WHERE pol.version IS NOT NULL
 ) e ON true`
 		})

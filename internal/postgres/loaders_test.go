@@ -169,6 +169,16 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 			a[0][0].InvoiceNumber != "I2" || a[0][0].Amount.String() != "10.00" {
 			t.Errorf("P2 allocations: %+v, %v", a, err)
 		}
+		if len(rel.PaymentAllocations) != 0 {
+			t.Errorf("allocations read along though no key asked for them: %+v", rel.PaymentAllocations)
+		}
+		// Asked for, the page carries them: the same as the loader's.
+		withAlloc, along, errs := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{
+			{List: creditdesk.ListPayments, CustomerID: k1, First: 1, Allocations: true}})
+		if a := along.PaymentAllocations[p.Payments[0].ID]; errs[0] != nil || withAlloc[0].Payments[0].ID != p.Payments[0].ID ||
+			len(a) != 1 || a[0].InvoiceNumber != "I2" || a[0].Kind != "PAYMENT" || a[0].Amount.String() != "10.00" {
+			t.Errorf("P2 allocations read along: %+v, %v", a, errs[0])
+		}
 		if c := pages[4].Contacts; len(c) != 2 || c[0].Name != "张三" || c[1].Name != "李四" {
 			t.Errorf("contacts %+v", c)
 		}
