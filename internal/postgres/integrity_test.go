@@ -2,8 +2,11 @@ package postgres_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"creditdesk/internal/creditdesk"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -56,5 +59,79 @@ func TestSalesLineReferencesAndTheRowsTheyPointTo(t *testing.T) {
 	for _, table := range []string{"customers", "products", "invoices"} {
 		_, err := f.db.NewRaw(`TRUNCATE ` + table + ` CASCADE`).Exec(f.ctx)
 		wantErr(err, "23001", "never deleted")
+	}
+}
+
+// TestLedgerReferencesAndTheRowsTheyPointTo: the references of invoices,
+// payments and settlements are checked for the whole INSERT statement
+// (migration 10, in place of foreign keys), one column at a time, and the
+// rows they point to can be neither deleted (01) nor truncated (08, 10).
+func TestLedgerReferencesAndTheRowsTheyPointTo(t *testing.T) {
+	f := newDeskFixture(t)
+	k1 := f.customer(customerRow{Code: "K1", OfficeID: f.office("BJ")})
+	u1 := f.user("clerk", creditdesk.RoleFinance, nil)
+	inv := f.invoice("I1", k1, "2025-01-10", "2025-03-11", "100.00")
+	pay := f.id(`INSERT INTO payments (reference, customer_id, date, method, currency, amount, exchange_rate,
+		base_amount, recorded_by) VALUES ('P1', ?, DATE '2025-02-01', 'TRANSFER', 'CNY', 60, 1, 60, ?) RETURNING id`, k1, u1)
+	note := f.id(`INSERT INTO notes (number, kind, customer_id, issue_date, received_date, maturity_date, amount,
+		status, status_date) VALUES ('N1', 'CHEQUE', ?, DATE '2025-02-01', DATE '2025-02-01', DATE '2025-05-01', 10,
+		'HELD', DATE '2025-02-01') RETURNING id`, k1)
+	wo := f.id(`INSERT INTO write_offs (invoice_id, date, amount, approved_by) VALUES (?, DATE '2025-03-01', 5, ?)
+		RETURNING id`, inv, u1)
+	noteSettlement := f.id(`INSERT INTO settlements (invoice_id, customer_id, kind, date, amount, note_id)
+		VALUES (?, ?, 'NOTE', DATE '2025-02-01', 10, ?) RETURNING id`, inv, k1, note)
+	wantFKErr := func(err error, text string) {
+		t.Helper()
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, text) {
+			t.Errorf("got %v, want SQLSTATE 23503 with %q", err, text)
+		}
+	}
+
+	invoice := `INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount,
+		exchange_rate, base_amount) VALUES ('I2', ?, DATE '2025-01-10', DATE '2025-01-10', DATE '2025-03-11', 'CNY',
+		1, 1, 1), ('I3', ?, DATE '2025-01-10', DATE '2025-01-10', DATE '2025-03-11', 'CNY', 1, 1, 1)`
+	_, err := f.db.NewRaw(invoice, k1, k1+99).Exec(f.ctx)
+	wantFKErr(err, fmt.Sprintf("insert into invoices: customer_id %d does not exist in customers", k1+99))
+
+	payment := `INSERT INTO payments (reference, customer_id, date, method, currency, amount, exchange_rate,
+		base_amount, recorded_by) VALUES ('P2', ?, DATE '2025-02-01', 'TRANSFER', 'CNY', 1, 1, 1, ?)`
+	_, err = f.db.NewRaw(payment, k1+99, u1).Exec(f.ctx)
+	wantFKErr(err, "insert into payments: customer_id")
+	_, err = f.db.NewRaw(payment, k1, u1+99).Exec(f.ctx)
+	wantFKErr(err, fmt.Sprintf("recorded_by %d does not exist in users", u1+99))
+	f.exec(payment, k1, nil) // an unknown recorder is NULL, not a reference
+
+	// A good settlement and a bad one in one statement: the statement fails
+	// whole, whichever reference is wrong.
+	good := fmt.Sprintf(`(%d, %d, 'PAYMENT', DATE '2025-02-01', 1, %d, NULL, NULL, NULL)`, inv, k1, pay)
+	settle := `INSERT INTO settlements (invoice_id, customer_id, kind, date, amount, payment_id, note_id,
+		write_off_id, reverses_id) VALUES ` + good + `, `
+	for _, tc := range []struct{ row, text string }{
+		{fmt.Sprintf(`(%d, %d, 'PAYMENT', DATE '2025-02-01', 1, %d, NULL, NULL, NULL)`, inv+99, k1, pay), "invoice_id"},
+		{fmt.Sprintf(`(%d, %d, 'PAYMENT', DATE '2025-02-01', 1, %d, NULL, NULL, NULL)`, inv, k1+99, pay), "customer_id"},
+		{fmt.Sprintf(`(%d, %d, 'PAYMENT', DATE '2025-02-01', 1, %d, NULL, NULL, NULL)`, inv, k1, pay+99), "payment_id"},
+		{fmt.Sprintf(`(%d, %d, 'NOTE', DATE '2025-02-01', 1, NULL, %d, NULL, NULL)`, inv, k1, note+99), "note_id"},
+		{fmt.Sprintf(`(%d, %d, 'WRITE_OFF', DATE '2025-03-01', 1, NULL, NULL, %d, NULL)`, inv, k1, wo+99), "write_off_id"},
+		{fmt.Sprintf(`(%d, %d, 'NOTE_REVERSAL', DATE '2025-03-01', -1, NULL, %d, NULL, %d)`, inv, k1, note, noteSettlement+99), "reverses_id"},
+	} {
+		_, err := f.db.NewRaw(settle + tc.row).Exec(f.ctx)
+		wantFKErr(err, "insert into settlements: "+tc.text)
+	}
+	var rows int
+	if err := f.db.NewRaw(`SELECT count(*) FROM settlements`).Scan(f.ctx, &rows); err != nil || rows != 1 {
+		t.Errorf("%d settlements (%v), want the 1 good one", rows, err)
+	}
+	// Every reference right, a reversal of a settlement of the same
+	// statement's table included: the statement is written.
+	f.exec(settle + fmt.Sprintf(`(%d, %d, 'NOTE_REVERSAL', DATE '2025-03-01', -10, NULL, %d, NULL, %d),
+		(%d, %d, 'WRITE_OFF', DATE '2025-03-01', 5, NULL, NULL, %d, NULL)`, inv, k1, note, noteSettlement, inv, k1, wo))
+
+	for _, table := range []string{"users", "payments", "notes", "write_offs", "settlements"} {
+		_, err := f.db.NewRaw(`TRUNCATE ` + table + ` CASCADE`).Exec(f.ctx)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "23001" || !strings.Contains(pgErr.Message, "never deleted") {
+			t.Errorf("TRUNCATE %s: got %v, want the refusal", table, err)
+		}
 	}
 }
