@@ -9,6 +9,7 @@ import (
 	"context"
 	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
+
 	"github.com/99designs/gqlgen/graphql"
 )
 

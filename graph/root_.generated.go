@@ -395,13 +395,14 @@ type ComplexityRoot struct {
 	}
 
 	CustomerShareReport struct {
-		CompanyTotal  func(childComplexity int) int
-		From          func(childComplexity int) int
-		Granularity   func(childComplexity int) int
-		Rows          func(childComplexity int) int
-		SelectedSales func(childComplexity int) int
-		SelectedShare func(childComplexity int) int
-		To            func(childComplexity int) int
+		CompanyTotal   func(childComplexity int) int
+		From           func(childComplexity int) int
+		Granularity    func(childComplexity int) int
+		Rows           func(childComplexity int) int
+		RowsConnection func(childComplexity int, first *int, after *string) int
+		SelectedSales  func(childComplexity int) int
+		SelectedShare  func(childComplexity int) int
+		To             func(childComplexity int) int
 	}
 
 	CustomerShareRow struct {
@@ -413,6 +414,17 @@ type ComplexityRoot struct {
 		RequiredShare func(childComplexity int) int
 		Sales         func(childComplexity int) int
 		Share         func(childComplexity int) int
+	}
+
+	CustomerShareRowConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CustomerShareRowEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	DealerEvaluationSummary struct {
@@ -2511,6 +2523,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerShareReport.Rows(childComplexity), true
+	case "CustomerShareReport.rowsConnection":
+		if e.ComplexityRoot.CustomerShareReport.RowsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerShareReport_rowsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerShareReport.RowsConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "CustomerShareReport.selectedSales":
 		if e.ComplexityRoot.CustomerShareReport.SelectedSales == nil {
 			break
@@ -2578,6 +2601,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerShareRow.Share(childComplexity), true
+
+	case "CustomerShareRowConnection.edges":
+		if e.ComplexityRoot.CustomerShareRowConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRowConnection.Edges(childComplexity), true
+	case "CustomerShareRowConnection.pageInfo":
+		if e.ComplexityRoot.CustomerShareRowConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRowConnection.PageInfo(childComplexity), true
+	case "CustomerShareRowConnection.totalCount":
+		if e.ComplexityRoot.CustomerShareRowConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRowConnection.TotalCount(childComplexity), true
+
+	case "CustomerShareRowEdge.cursor":
+		if e.ComplexityRoot.CustomerShareRowEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRowEdge.Cursor(childComplexity), true
+	case "CustomerShareRowEdge.node":
+		if e.ComplexityRoot.CustomerShareRowEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerShareRowEdge.Node(childComplexity), true
 
 	case "DealerEvaluationSummary.classA":
 		if e.ComplexityRoot.DealerEvaluationSummary.ClassA == nil {
@@ -5972,6 +6027,8 @@ func (ec *executionContext) childFields_CustomerShareReport(ctx context.Context,
 		return ec.fieldContext_CustomerShareReport_selectedShare(ctx, field)
 	case "rows":
 		return ec.fieldContext_CustomerShareReport_rows(ctx, field)
+	case "rowsConnection":
+		return ec.fieldContext_CustomerShareReport_rowsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerShareReport", field.Name)
 }
@@ -5996,6 +6053,28 @@ func (ec *executionContext) childFields_CustomerShareRow(ctx context.Context, fi
 		return ec.fieldContext_CustomerShareRow_meets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerShareRow", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerShareRowConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerShareRowConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerShareRowConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CustomerShareRowConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerShareRowConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerShareRowEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CustomerShareRowEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CustomerShareRowEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerShareRowEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_DealerEvaluationSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

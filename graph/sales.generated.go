@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
 	"math"
 	"strconv"
@@ -18,6 +19,8 @@ import (
 type CustomerShareReportResolver interface {
 	From(ctx context.Context, obj *creditdesk.CustomerShareReport) (*creditdesk.Date, error)
 	To(ctx context.Context, obj *creditdesk.CustomerShareReport) (*creditdesk.Date, error)
+
+	RowsConnection(ctx context.Context, obj *creditdesk.CustomerShareReport, first *int, after *string) (*model.CustomerShareRowConnection, error)
 }
 type TargetAttainmentReportResolver interface {
 	From(ctx context.Context, obj *creditdesk.TargetAttainmentReport) (*creditdesk.Date, error)
@@ -27,6 +30,28 @@ type TargetAttainmentReportResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_CustomerShareReport_rowsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 // endregion ***************************** args.gotpl *****************************
 
@@ -666,6 +691,50 @@ func (ec *executionContext) fieldContext_CustomerShareReport_rows(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerShareReport_rowsConnection(ctx context.Context, field graphql.CollectedField, obj *creditdesk.CustomerShareReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerShareReport_rowsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CustomerShareReport().RowsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerShareRowConnection) graphql.Marshaler {
+			return ec.marshalNCustomerShareRowConnection2ᚖcreditdeskᚋgraphᚋmodelᚐCustomerShareRowConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerShareReport_rowsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerShareReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerShareRowConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CustomerShareReport_rowsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerShareRow_customer(ctx context.Context, field graphql.CollectedField, obj *creditdesk.CustomerShareRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -857,6 +926,148 @@ func (ec *executionContext) _CustomerShareRow_meets(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CustomerShareRow_meets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerShareRow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerShareRowConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerShareRowConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerShareRowConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CustomerShareRowEdge) graphql.Marshaler {
+			return ec.marshalNCustomerShareRowEdge2ᚕᚖcreditdeskᚋgraphᚋmodelᚐCustomerShareRowEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerShareRowConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerShareRowConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerShareRowEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerShareRowConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CustomerShareRowConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerShareRowConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcreditdeskᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerShareRowConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerShareRowConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerShareRowConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CustomerShareRowConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerShareRowConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerShareRowConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerShareRowConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerShareRowEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerShareRowEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerShareRowEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerShareRowEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerShareRowEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerShareRowEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CustomerShareRowEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerShareRowEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *creditdesk.CustomerShareRow) graphql.Marshaler {
+			return ec.marshalNCustomerShareRow2ᚖcreditdeskᚋinternalᚋcreditdeskᚐCustomerShareRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerShareRowEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerShareRowEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerShareRow(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductMixReport_total(ctx context.Context, field graphql.CollectedField, obj *creditdesk.ProductMixReport) (ret graphql.Marshaler) {
@@ -2193,6 +2404,12 @@ func (ec *executionContext) _CustomerShareReport(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "rowsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerShareReport_rowsConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2259,6 +2476,87 @@ func (ec *executionContext) _CustomerShareRow(ctx context.Context, sel ast.Selec
 		case "meets":
 			out.Values[i] = ec._CustomerShareRow_meets(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerShareRowConnectionImplementors = []string{"CustomerShareRowConnection"}
+
+func (ec *executionContext) _CustomerShareRowConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerShareRowConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerShareRowConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerShareRowConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerShareRowConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerShareRowConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CustomerShareRowConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerShareRowEdgeImplementors = []string{"CustomerShareRowEdge"}
+
+func (ec *executionContext) _CustomerShareRowEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerShareRowEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerShareRowEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerShareRowEdge")
+		case "cursor":
+			out.Values[i] = ec._CustomerShareRowEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CustomerShareRowEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -2756,6 +3054,38 @@ func (ec *executionContext) marshalNCustomerShareRow2ᚖcreditdeskᚋinternalᚋ
 		return graphql.Null
 	}
 	return ec._CustomerShareRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerShareRowConnection2ᚖcreditdeskᚋgraphᚋmodelᚐCustomerShareRowConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerShareRowConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerShareRowConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerShareRowConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerShareRowEdge2ᚕᚖcreditdeskᚋgraphᚋmodelᚐCustomerShareRowEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CustomerShareRowEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1000, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerShareRowEdge2ᚖcreditdeskᚋgraphᚋmodelᚐCustomerShareRowEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerShareRowEdge2ᚖcreditdeskᚋgraphᚋmodelᚐCustomerShareRowEdge(ctx context.Context, sel ast.SelectionSet, v *model.CustomerShareRowEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerShareRowEdge!")
+		return graphql.Null
+	}
+	return ec._CustomerShareRowEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProductMixReport2ᚖcreditdeskᚋinternalᚋcreditdeskᚐProductMixReport(ctx context.Context, sel ast.SelectionSet, v *creditdesk.ProductMixReport) graphql.Marshaler {

@@ -7,8 +7,11 @@ package graph
 
 import (
 	"context"
+	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
+	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
 )
 
@@ -20,6 +23,28 @@ func (r *customerShareReportResolver) From(ctx context.Context, obj *creditdesk.
 // To is the resolver for the to field.
 func (r *customerShareReportResolver) To(ctx context.Context, obj *creditdesk.CustomerShareReport) (*creditdesk.Date, error) {
 	return &obj.Period.To, nil
+}
+
+// RowsConnection is the resolver for the rowsConnection field.
+func (r *customerShareReportResolver) RowsConnection(ctx context.Context, obj *creditdesk.CustomerShareReport, first *int, after *string) (*model.CustomerShareRowConnection, error) {
+	page, err := creditdesk.NewPage(first, after)
+	if err != nil {
+		return nil, err
+	}
+	q := obj.Query
+	q.Rows = &page
+	rep, err := r.Sales.CustomerShare(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.CustomerShareRowConnection{TotalCount: rep.TotalCount, Edges: make([]*model.CustomerShareRowEdge, len(rep.Rows))}
+	cursors := make([]string, len(rep.Rows))
+	for i, row := range rep.Rows {
+		out.Edges[i] = &model.CustomerShareRowEdge{Cursor: row.Cursor, Node: row}
+		cursors[i] = row.Cursor
+	}
+	out.PageInfo = pageInfo(cursors, rep.HasNextPage, after)
+	return out, nil
 }
 
 // SalesComposition is the resolver for the salesComposition field.
@@ -48,6 +73,10 @@ func (r *queryResolver) CustomerShare(ctx context.Context, period *creditdesk.Pe
 	q := creditdesk.CustomerShareQuery{Period: p, Granularity: creditdesk.ShareMonthly, Filter: filter}
 	if granularity != nil {
 		q.Granularity = *granularity
+	}
+	// Without rows (rowsConnection pages them), only the totals.
+	if !slices.ContainsFunc(graphql.CollectFieldsCtx(ctx, nil), func(f graphql.CollectedField) bool { return f.Name == "rows" }) {
+		q.Rows = &creditdesk.Page{}
 	}
 	return r.Sales.CustomerShare(ctx, q)
 }

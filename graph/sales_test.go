@@ -118,6 +118,33 @@ func TestSalesReportsGraphQL(t *testing.T) {
 		}
 	})
 
+	t.Run("customerShare: rowsConnection pages the rows", func(t *testing.T) {
+		whole := a.post(`{ customerShare(year: 2024, granularity: YEAR) { rows { customer { code } share } } }`).at("customerShare")
+		const page = `query($after: String) { customerShare(year: 2024, granularity: YEAR) { companyTotal
+			rowsConnection(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+				edges { cursor node { customer { code } share } } } } }`
+		var after any
+		for i := 0; ; i++ {
+			resp := a.post(page, withVars(map[string]any{"after": after}))
+			r := resp.at("customerShare")
+			c := jsonAt(r, "rowsConnection")
+			if jsonAt(r, "companyTotal") != "1000.00" || jsonAt(c, "totalCount") != json.Number("3") ||
+				jsonAt(c, "edges.0.node.customer.code") != jsonAt(whole, fmt.Sprintf("rows.%d.customer.code", i)) ||
+				jsonAt(c, "edges.0.node.share") != jsonAt(whole, fmt.Sprintf("rows.%d.share", i)) ||
+				jsonAt(c, "edges.0.cursor") != jsonAt(c, "pageInfo.endCursor") || jsonAt(c, "pageInfo.hasNextPage") != (i < 2) {
+				t.Fatalf("page %d: %v %v, whole %v", i+1, r, resp.Errors, whole)
+			}
+			if i == 2 {
+				break
+			}
+			after = jsonAt(c, "pageInfo.endCursor")
+		}
+		resp := a.post(`{ customerShare(year: 2024) { rowsConnection(first: 1001) { totalCount } } }`)
+		if resp.code() != "BAD_USER_INPUT" {
+			t.Errorf("first 1001: %+v, want BAD_USER_INPUT", resp.Errors)
+		}
+	})
+
 	t.Run("seasonalIndex: default years before today, target split", func(t *testing.T) {
 		resp := a.post(`{ seasonalIndex(annualTarget: "1200") { years total overall annualTarget months { month average index share target } } }`)
 		r := resp.at("seasonalIndex")

@@ -79,3 +79,16 @@ AS $$
       AND (i.settled_on IS NULL OR i.settled_on > as_of)
       AND i.amount - coalesce(p.paid, 0) > 0
 $$;
+
+-- creditdesk checks the references of its high-volume ledger and sales
+-- tables once per statement, with triggers, instead of with foreign keys
+-- (migrations 08 and 10). PostGraphile builds its relations
+-- (invoicesByCustomerId, ...) from foreign keys; these smart tags give it the
+-- same relations the constraints gave it.
+COMMENT ON TABLE public.invoices IS E'@foreignKey (customer_id) references public.customers (id)';
+COMMENT ON TABLE public.payments IS
+    E'@foreignKey (customer_id) references public.customers (id)\n@foreignKey (recorded_by) references public.users (id)';
+COMMENT ON TABLE public.sales_lines IS
+    E'@foreignKey (customer_id) references public.customers (id)\n@foreignKey (product_id) references public.products (id)\n@foreignKey (invoice_id) references public.invoices (id)';
+COMMENT ON TABLE public.settlements IS
+    E'@foreignKey (invoice_id) references public.invoices (id)\n@foreignKey (customer_id) references public.customers (id)\n@foreignKey (payment_id) references public.payments (id)\n@foreignKey (note_id) references public.notes (id)\n@foreignKey (write_off_id) references public.write_offs (id)\n@foreignKey (reverses_id) references public.settlements (id)';

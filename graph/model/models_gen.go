@@ -93,6 +93,18 @@ type CustomerHistoryConnection struct {
 	TotalCount int                 `json:"totalCount"`
 }
 
+type CustomerShareRowConnection struct {
+	Edges    []*CustomerShareRowEdge `json:"edges"`
+	PageInfo *PageInfo               `json:"pageInfo"`
+	// The rows of the whole report.
+	TotalCount int `json:"totalCount"`
+}
+
+type CustomerShareRowEdge struct {
+	Cursor string                       `json:"cursor"`
+	Node   *creditdesk.CustomerShareRow `json:"node"`
+}
+
 type HistoryEntryEdge struct {
 	Cursor string                   `json:"cursor"`
 	Node   *creditdesk.HistoryEntry `json:"node"`

@@ -159,11 +159,16 @@ type CustomerShareQuery struct {
 	Period      Period
 	Granularity ShareGranularity
 	Filter      *CustomerFilter
+	// Rows says which rows to return: nil for every row, a Page for one
+	// page of them (First 0 for none: the totals only).
+	Rows *Page
 }
 
 // CustomerShareReport is each selected customer's share of the company's
 // sales per month or year against its required share (DOMAIN.md §5).
 type CustomerShareReport struct {
+	// Query is what the report answers (its pages are asked with it).
+	Query       CustomerShareQuery
 	Period      Period
 	Granularity ShareGranularity
 	// CompanyTotal is the company's sales in the whole period (every
@@ -174,8 +179,13 @@ type CustomerShareReport struct {
 	SelectedSales Money
 	SelectedShare *Ratio
 	// Rows are, per bucket in date order, the selected customers with sales
-	// lines in the bucket or a required share, by sales descending.
+	// lines in the bucket or a required share, by sales descending: all of
+	// them, or the page the query asked for.
 	Rows []*CustomerShareRow
+	// TotalCount is the number of rows of the whole report; HasNextPage
+	// says whether rows follow the page.
+	TotalCount  int
+	HasNextPage bool
 }
 
 // CustomerShareRow is one customer in one month or year.
@@ -195,6 +205,8 @@ type CustomerShareRow struct {
 	// share.
 	RequiredShare *Ratio
 	Meets         *bool
+	// Cursor is the row's place in the report's order, for paging.
+	Cursor string
 }
 
 // SeasonalQuery asks for a seasonal index.

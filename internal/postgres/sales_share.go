@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"creditdesk/internal/creditdesk"
 )
@@ -27,11 +29,16 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 	default:
 		return nil, creditdesk.FieldError("granularity", string(q.Granularity), "is not MONTH or YEAR")
 	}
+	after, limit, err := shareRowsPage(q.Rows)
+	if err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		Part          int
 		CompanySales  decimal.NullDecimal
 		SelectedSales decimal.NullDecimal
 		SelectedShare decimal.NullDecimal
+		ListedCount   int
 		CustomerID    *int64
 		Bucket        creditdesk.Date
 		Sales         decimal.NullDecimal
@@ -39,6 +46,7 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 		Share         decimal.NullDecimal
 		RequiredShare decimal.NullDecimal
 		Meets         *bool
+		Code          string
 	}
 	sq := namedQuery(salesQuery("customer_share.sql"), sqlArgs{
 		"sales":     customerMonthSales(q.Period, false),
@@ -47,6 +55,8 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 		"step":      step,
 		"from":      q.Period.From,
 		"to":        q.Period.To,
+		"after":     after,
+		"limit":     limit,
 	})
 	if err := s.DB.NewRaw("?", sq).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("customer share: %w", err)
@@ -61,13 +71,18 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 	if err != nil {
 		return nil, err
 	}
-	rep := &creditdesk.CustomerShareReport{Period: q.Period, Granularity: q.Granularity, Rows: []*creditdesk.CustomerShareRow{}}
+	rep := &creditdesk.CustomerShareReport{Query: q, Period: q.Period, Granularity: q.Granularity, Rows: []*creditdesk.CustomerShareRow{}}
 	for _, r := range rows {
 		if r.Part == 0 {
 			rep.CompanyTotal = creditdesk.NewMoney(r.CompanySales.Decimal)
 			rep.SelectedSales = creditdesk.NewMoney(r.SelectedSales.Decimal)
 			rep.SelectedShare = ratioOrNil(r.SelectedShare)
+			rep.TotalCount = r.ListedCount
 			continue
+		}
+		if q.Rows != nil && len(rep.Rows) == q.Rows.First {
+			rep.HasNextPage = true // the one row read past the page
+			break
 		}
 		label := r.Bucket.Month().String()
 		if q.Granularity == creditdesk.ShareYearly {
@@ -82,9 +97,45 @@ func (s SalesStore) CustomerShare(ctx context.Context, q creditdesk.CustomerShar
 			Share:         ratioOrNil(r.Share),
 			RequiredShare: ratioOrNil(r.RequiredShare),
 			Meets:         r.Meets,
+			Cursor:        encodeCursor(shareCursor{Bucket: r.Bucket.String(), Sales: r.Sales.Decimal.String(), Code: r.Code}),
 		})
 	}
 	return rep, nil
+}
+
+// shareCursor is a customer share row's place in the report's order: its
+// bucket, its sales (descending) and its customer's code.
+type shareCursor struct {
+	Bucket string `json:"b"`
+	Sales  string `json:"s"`
+	Code   string `json:"c"`
+}
+
+// shareRowsPage turns the rows asked for into the query's ?after and
+// ?limit: every row for nil; else the page's rows after its cursor, plus one
+// to tell whether more follow.
+func shareRowsPage(p *creditdesk.Page) (after schema.QueryAppender, limit *int, err error) {
+	if p == nil {
+		return bun.Safe("TRUE"), nil, nil
+	}
+	n := p.First
+	if n > 0 {
+		n++
+	}
+	if p.After == nil {
+		return bun.Safe("TRUE"), &n, nil
+	}
+	var c shareCursor
+	if err := decodeCursor(*p.After, &c); err != nil {
+		return nil, nil, err
+	}
+	bucket, berr := creditdesk.ParseDate(c.Bucket)
+	sales, serr := decimal.NewFromString(c.Sales)
+	if berr != nil || serr != nil {
+		return nil, nil, creditdesk.FieldError("after", *p.After, "not a cursor of this list")
+	}
+	return bun.SafeQuery(`(l.bucket, -l.sales, l.code COLLATE "C") > (?::date, -?::numeric, ? COLLATE "C")`,
+		bucket, sales, c.Code), &n, nil
 }
 
 // maxDate returns the later of a and b.

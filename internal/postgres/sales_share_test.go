@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"creditdesk/internal/creditdesk"
@@ -87,6 +88,58 @@ func TestCustomerShare(t *testing.T) {
 		// 500 + 200 + 100 + 100 + 300 + 100 = 1300 of 2000.
 		if rep.CompanyTotal.String() != "2000.00" || rep.SelectedSales.String() != "1300.00" || salesShown(rep.SelectedShare) != "0.650000" {
 			t.Errorf("totals %s / %s / %s, want 2000.00 / 1300.00 / 0.650000", rep.CompanyTotal, rep.SelectedSales, salesShown(rep.SelectedShare))
+		}
+	})
+
+	t.Run("monthly, office BJ, a page at a time", func(t *testing.T) {
+		// Pages of 3 over the same 7 rows: the first ends on C, whose
+		// January sales (100) equal D's, so the second page must start at D
+		// by the code tie-break, not skip or repeat it.
+		q := creditdesk.CustomerShareQuery{
+			Period: salesPeriod("2025-01-01", "2025-02-28"), Granularity: creditdesk.ShareMonthly,
+			Filter: &creditdesk.CustomerFilter{OfficeCodes: []string{"BJ"}},
+		}
+		var got []row
+		var after *string
+		for page := 1; ; page++ {
+			q.Rows = &creditdesk.Page{First: 3, After: after}
+			rep, err := f.store().CustomerShare(f.ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.TotalCount != 7 || rep.CompanyTotal.String() != "2000.00" || rep.SelectedSales.String() != "1300.00" {
+				t.Errorf("page %d: %d rows in all, totals %s / %s; want 7, 2000.00 / 1300.00",
+					page, rep.TotalCount, rep.CompanyTotal, rep.SelectedSales)
+			}
+			if want := page < 3; rep.HasNextPage != want || len(rep.Rows) != min(3, 7-3*(page-1)) {
+				t.Fatalf("page %d: %d rows, next page %v", page, len(rep.Rows), rep.HasNextPage)
+			}
+			got = append(got, show(rep)...)
+			if !rep.HasNextPage {
+				break
+			}
+			after = &rep.Rows[len(rep.Rows)-1].Cursor
+		}
+		check(t, got, []row{
+			{"A", "2025-01", "2025-01-01", "500.00", "1000.00", "0.500000", "0.500000", "true"},
+			{"B", "2025-01", "2025-01-01", "200.00", "1000.00", "0.200000", "0.200000", "true"},
+			{"C", "2025-01", "2025-01-01", "100.00", "1000.00", "0.100000", "null", "null"},
+			{"D", "2025-01", "2025-01-01", "100.00", "1000.00", "0.100000", "0.100000", "true"},
+			{"A", "2025-02", "2025-02-01", "300.00", "1000.00", "0.300000", "0.500000", "false"},
+			{"B", "2025-02", "2025-02-01", "100.00", "1000.00", "0.100000", "0.200000", "false"},
+			{"D", "2025-02", "2025-02-01", "0.00", "1000.00", "0.000000", "0.100000", "false"},
+		})
+
+		// A page of none: the totals alone.
+		q.Rows = &creditdesk.Page{}
+		rep, err := f.store().CustomerShare(f.ctx, q)
+		if err != nil || len(rep.Rows) != 0 || rep.TotalCount != 7 || rep.SelectedSales.String() != "1300.00" {
+			t.Errorf("totals only: %d rows, %d in all, selected %s (%v)", len(rep.Rows), rep.TotalCount, rep.SelectedSales, err)
+		}
+		bad := "eyJiIjoiMjAyNS0xMy0wMSJ9" // {"b":"2025-13-01"}
+		q.Rows = &creditdesk.Page{First: 3, After: &bad}
+		if _, err := f.store().CustomerShare(f.ctx, q); err == nil || !strings.Contains(err.Error(), "after") {
+			t.Errorf("a cursor with no such month: %v, want an error naming after", err)
 		}
 	})
 
