@@ -7,6 +7,44 @@ BEGIN
     END LOOP;
 END $$;
 
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['sales_customer_months', 'notes', 'targets', 'inventory_snapshots', 'visits',
+        'collection_demands', 'credit_investigations', 'dealer_ratings']
+    LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_check_refs', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_check_refs_update', t);
+    END LOOP;
+END $$;
+DROP TRIGGER IF EXISTS note_status_changes_check_refs ON note_status_changes;
+ALTER TABLE sales_customer_months
+    ADD CONSTRAINT sales_customer_months_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers;
+ALTER TABLE notes
+    ADD CONSTRAINT notes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT notes_received_by_fkey FOREIGN KEY (received_by) REFERENCES users;
+ALTER TABLE note_status_changes
+    ADD CONSTRAINT note_status_changes_note_id_fkey FOREIGN KEY (note_id) REFERENCES notes,
+    ADD CONSTRAINT note_status_changes_changed_by_fkey FOREIGN KEY (changed_by) REFERENCES users;
+ALTER TABLE targets
+    ADD CONSTRAINT targets_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT targets_product_id_fkey FOREIGN KEY (product_id) REFERENCES products;
+ALTER TABLE inventory_snapshots
+    ADD CONSTRAINT inventory_snapshots_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT inventory_snapshots_product_id_fkey FOREIGN KEY (product_id) REFERENCES products;
+ALTER TABLE visits
+    ADD CONSTRAINT visits_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT visits_rep_id_fkey FOREIGN KEY (rep_id) REFERENCES users;
+ALTER TABLE collection_demands
+    ADD CONSTRAINT collection_demands_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT collection_demands_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES users;
+ALTER TABLE credit_investigations
+    ADD CONSTRAINT credit_investigations_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT credit_investigations_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES users;
+ALTER TABLE dealer_ratings
+    ADD CONSTRAINT dealer_ratings_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT dealer_ratings_rated_by_fkey FOREIGN KEY (rated_by) REFERENCES users;
+
 DROP TRIGGER IF EXISTS settlements_check_refs ON settlements;
 ALTER TABLE settlements
     ADD CONSTRAINT settlements_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices,

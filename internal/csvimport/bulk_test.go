@@ -20,15 +20,17 @@ func TestLedgerPresent(t *testing.T) {
 }
 
 // An import that drops and rebuilds the indexes of the tables it more than
-// doubles, and writes its sales lines a few per statement, writes the same
-// rows, derived columns and rollup as one that does not, and leaves the
-// same valid indexes behind.
+// doubles, leaves room on the invoices' pages for their settled_on, and
+// writes its sales lines a few per statement, writes the same rows, derived
+// columns and rollup as one that does not, and leaves the same valid indexes
+// and fill factors behind.
 func TestBulkLoadSameResult(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "small")
 	const indexes = `
-SELECT tablename || ' ' || indexdef FROM pg_indexes
-WHERE schemaname = 'public' AND tablename IN ('invoices', 'sales_lines', 'payments', 'settlements')
-ORDER BY indexname`
+SELECT tablename || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`
+	const options = `
+SELECT relname || ' ' || array_to_string(reloptions, ',') FROM pg_class
+WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY relname`
 	const invalid = `SELECT count(*)::text FROM pg_index WHERE NOT indisvalid OR NOT indisready`
 	content := []string{
 		`SELECT number || ' ' || coalesce(settled_on::text, '-') FROM invoices ORDER BY id`,
@@ -37,6 +39,10 @@ ORDER BY indexname`
 		`SELECT customer_id || ' ' || month || ' ' || sales || ' ' || cost || ' ' || quantity || ' ' || lines
 		 FROM sales_customer_months ORDER BY 1`,
 		`SELECT id || ' ' || coalesce(invoice_id, 0) || ' ' || base_amount FROM sales_lines ORDER BY id`,
+		`SELECT id || ' ' || number || ' ' || status || ' ' || coalesce(settled_on::text, '-') FROM notes ORDER BY id`,
+		`SELECT note_id || ' ' || status || ' ' || date FROM note_status_changes ORDER BY id`,
+		`SELECT customer_id || ' ' || rep_id || ' ' || date || ' ' || effective FROM visits ORDER BY id`,
+		`SELECT customer_id || ' ' || month || ' ' || coalesce(product_id, 0) || ' ' || amount FROM targets ORDER BY id`,
 	}
 	plain := pgtest.New(t)
 	wantIndexes := queryStrings(t, plain, indexes)
@@ -46,7 +52,17 @@ ORDER BY indexname`
 	bulkMinRows, salesLinesPerStatement = 1, 7
 	t.Cleanup(func() { bulkMinRows, salesLinesPerStatement = oldMin, oldPer })
 	bulk := pgtest.New(t)
+	// A fill factor of the database's own survives the import's.
+	if _, err := bulk.Exec(`ALTER TABLE invoices SET (fillfactor = 90)`); err != nil {
+		t.Fatal(err)
+	}
 	mustImport(t, bulk, dir)
+	if got := queryStrings(t, bulk, options); !slices.Equal(got, []string{"invoices fillfactor=90"}) {
+		t.Errorf("storage options after a bulk import: %q, want invoices' own fillfactor=90 alone", got)
+	}
+	if got := queryStrings(t, plain, options); len(got) != 0 {
+		t.Errorf("storage options after a plain import: %q, want none", got)
+	}
 
 	if got := queryStrings(t, bulk, indexes); !slices.Equal(got, wantIndexes) {
 		t.Errorf("indexes after a bulk import:\n%q\nwant\n%q", got, wantIndexes)

@@ -107,6 +107,11 @@ type fileSpec struct {
 	rules func(im *importer) (from string, checks []check)
 	// load moves the validated staged rows into the real tables.
 	load func(im *importer) error
+	// bulk names the tables load writes a row (or two) per staged row into,
+	// for the bulk-load behaviour (bulk.go) around it; files that handle it
+	// themselves (invoices, sales lines, payments, the ledger) leave it
+	// empty.
+	bulk []string
 	// ledger files are posted to the receivables ledger together, after
 	// writeoffs.csv's place in the order (ledger.go).
 	ledger bool
@@ -128,8 +133,12 @@ type importer struct {
 	// dropped: the secondary indexes of tables this import more than
 	// doubles, to be created again once the table is written (bulk.go).
 	dropped map[string][]indexDef
-	batch   int64
-	user    int64
+	// fillFactor: the tables whose fill factor the import lowered for its
+	// own writes (bulk.go), with the one to restore before it commits ("":
+	// the default).
+	fillFactor map[string]string
+	batch      int64
+	user       int64
 	// From the latest policy version, read after policy.csv is loaded.
 	base      string // base currency
 	termsDays int    // payment_terms_days
@@ -223,6 +232,9 @@ func (im *importer) run() (Result, error) {
 			return Result{}, err
 		}
 	}
+	if err := im.restoreFillFactors(); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 
@@ -285,8 +297,16 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 		return FileProgress{}, err
 	}
 	if spec.load != nil {
+		for _, table := range spec.bulk {
+			if err := im.bulkLoad(table, src.rows); err != nil {
+				return FileProgress{}, err
+			}
+		}
 		if err := spec.load(im); err != nil {
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
+		}
+		if err := im.restoreIndexes(spec.bulk...); err != nil {
+			return FileProgress{}, err
 		}
 	}
 	if err := im.exec("INSERT INTO import_files (batch_id, file_name, sha256, rows) VALUES ($1, $2, $3, $4)",

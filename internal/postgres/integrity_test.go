@@ -135,3 +135,64 @@ func TestLedgerReferencesAndTheRowsTheyPointTo(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpReferences: the rollup, notes and the follow-up records check
+// their references per statement (migration 10) on INSERT and, since their
+// rows may be updated, on UPDATE too.
+func TestFollowUpReferences(t *testing.T) {
+	f := newDeskFixture(t)
+	k := f.customer(customerRow{Code: "K1", OfficeID: f.office("BJ")})
+	u := f.user("rep", creditdesk.RoleSalesRep, nil)
+	p := f.id(`INSERT INTO products (code, name) VALUES ('P1', '产品1') RETURNING id`)
+	note := f.id(`INSERT INTO notes (number, kind, customer_id, issue_date, received_date, maturity_date, amount,
+		status, status_date) VALUES ('N1', 'CHEQUE', ?, DATE '2025-02-01', DATE '2025-02-01', DATE '2025-05-01', 10,
+		'HELD', DATE '2025-02-01') RETURNING id`, k)
+	for _, tc := range []struct {
+		table, insert, column string
+		args                  []int64 // the good row's references, in the order they are bound
+		bad                   int     // the index in args of column's: + 99 is a row that does not exist
+	}{
+		{"sales_customer_months", `INSERT INTO sales_customer_months (customer_id, month, sales, cost, quantity, lines)
+			VALUES (?, DATE '2025-01-01', 1, 1, 1, 1)`, "customer_id", []int64{k}, 0},
+		{"notes", `INSERT INTO notes (number, kind, customer_id, issue_date, received_date, maturity_date, amount, status,
+			status_date, received_by) VALUES ('N2', 'CHEQUE', ?, DATE '2025-02-01', DATE '2025-02-01', DATE '2025-05-01',
+			10, 'HELD', DATE '2025-02-01', ?)`, "received_by", []int64{k, u}, 1},
+		{"note_status_changes", `INSERT INTO note_status_changes (note_id, status, date, changed_by)
+			VALUES (?, 'PRESENTED', DATE '2025-03-01', ?)`, "note_id", []int64{note, u}, 0},
+		{"targets", `INSERT INTO targets (customer_id, month, product_id, amount) VALUES (?, DATE '2025-01-01', ?, 1)`,
+			"product_id", []int64{k, p}, 1},
+		{"inventory_snapshots", `INSERT INTO inventory_snapshots (customer_id, product_id, month, opening, closing)
+			VALUES (?, ?, DATE '2025-01-01', 1, 1)`, "customer_id", []int64{k, p}, 0},
+		{"visits", `INSERT INTO visits (customer_id, rep_id, date, effective) VALUES (?, ?, DATE '2025-01-01', true)`,
+			"rep_id", []int64{k, u}, 1},
+		{"collection_demands", `INSERT INTO collection_demands (customer_id, date, recorded_by)
+			VALUES (?, DATE '2025-01-01', ?)`, "recorded_by", []int64{k, u}, 1},
+		{"credit_investigations", `INSERT INTO credit_investigations (customer_id, date, source, operator, internal,
+			funding, payment, recorded_by) VALUES (?, DATE '2025-01-01', 'BANK', 1, 1, 1, 1, ?)`, "customer_id", []int64{k, u}, 0},
+		{"dealer_ratings", `INSERT INTO dealer_ratings (customer_id, quarter, metric, score, rated_by)
+			VALUES (?, '2025Q1', 'PRICE', 50, ?)`, "rated_by", []int64{k, u}, 1},
+	} {
+		t.Run(tc.table, func(t *testing.T) {
+			args := make([]any, len(tc.args))
+			bad := make([]any, len(tc.args))
+			for i, a := range tc.args {
+				args[i], bad[i] = a, a
+			}
+			bad[tc.bad] = tc.args[tc.bad] + 99
+			_, err := f.db.NewRaw(tc.insert, bad...).Exec(f.ctx)
+			var pgErr *pgconn.PgError
+			want := fmt.Sprintf("insert into %s: %s", tc.table, tc.column)
+			if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, want) {
+				t.Fatalf("a missing %s: got %v, want SQLSTATE 23503 with %q", tc.column, err, want)
+			}
+			f.exec(tc.insert, args...)
+			if tc.table == "note_status_changes" {
+				return // append-only: an UPDATE is refused before any check
+			}
+			_, err = f.db.NewRaw(`UPDATE ` + tc.table + ` SET ` + tc.column + ` = ` + tc.column + ` + 99`).Exec(f.ctx)
+			if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, tc.column) {
+				t.Errorf("an UPDATE to a missing %s: got %v, want SQLSTATE 23503", tc.column, err)
+			}
+		})
+	}
+}
