@@ -48,7 +48,9 @@ BEGIN
             SELECT min(n.%1$I)::text FROM new_rows n
             WHERE NOT EXISTS (SELECT FROM %2$I p WHERE p.id = n.%1$I)$q$, TG_ARGV[i], TG_ARGV[i + 1]) INTO bad;
         IF bad IS NOT NULL THEN
-            RAISE EXCEPTION 'insert into %: % % does not exist in %', TG_TABLE_NAME, TG_ARGV[i], bad, TG_ARGV[i + 1]
+            RAISE EXCEPTION '% %: % % does not exist in %',
+                CASE TG_OP WHEN 'INSERT' THEN 'insert into' ELSE 'update of' END,
+                TG_TABLE_NAME, TG_ARGV[i], bad, TG_ARGV[i + 1]
                 USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME, COLUMN = TG_ARGV[i];
         END IF;
         i := i + 2;

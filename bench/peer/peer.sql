@@ -80,15 +80,34 @@ AS $$
       AND i.amount - coalesce(p.paid, 0) > 0
 $$;
 
--- creditdesk checks the references of its high-volume ledger and sales
--- tables once per statement, with triggers, instead of with foreign keys
--- (migrations 08 and 10). PostGraphile builds its relations
--- (invoicesByCustomerId, ...) from foreign keys; these smart tags give it the
--- same relations the constraints gave it.
-COMMENT ON TABLE public.invoices IS E'@foreignKey (customer_id) references public.customers (id)';
-COMMENT ON TABLE public.payments IS
-    E'@foreignKey (customer_id) references public.customers (id)\n@foreignKey (recorded_by) references public.users (id)';
-COMMENT ON TABLE public.sales_lines IS
-    E'@foreignKey (customer_id) references public.customers (id)\n@foreignKey (product_id) references public.products (id)\n@foreignKey (invoice_id) references public.invoices (id)';
-COMMENT ON TABLE public.settlements IS
-    E'@foreignKey (invoice_id) references public.invoices (id)\n@foreignKey (customer_id) references public.customers (id)\n@foreignKey (payment_id) references public.payments (id)\n@foreignKey (note_id) references public.notes (id)\n@foreignKey (write_off_id) references public.write_offs (id)\n@foreignKey (reverses_id) references public.settlements (id)';
+-- creditdesk checks the references of the tables it writes in bulk once per
+-- statement, with triggers, instead of with foreign keys (migrations 08 and
+-- 10). PostGraphile builds its relations (invoicesByCustomerId, ...) from
+-- foreign keys; these smart tags give it the same relations the constraints
+-- gave it.
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT * FROM (VALUES
+        ('invoices', 'customer_id customers'),
+        ('payments', 'customer_id customers, recorded_by users'),
+        ('sales_lines', 'customer_id customers, product_id products, invoice_id invoices'),
+        ('settlements', 'invoice_id invoices, customer_id customers, payment_id payments, note_id notes, '
+                        'write_off_id write_offs, reverses_id settlements'),
+        ('sales_customer_months', 'customer_id customers'),
+        ('notes', 'customer_id customers, received_by users'),
+        ('note_status_changes', 'note_id notes, changed_by users'),
+        ('targets', 'customer_id customers, product_id products'),
+        ('inventory_snapshots', 'customer_id customers, product_id products'),
+        ('visits', 'customer_id customers, rep_id users'),
+        ('collection_demands', 'customer_id customers, recorded_by users'),
+        ('credit_investigations', 'customer_id customers, recorded_by users'),
+        ('dealer_ratings', 'customer_id customers, rated_by users')) AS t(tab, refs)
+    LOOP
+        EXECUTE format('COMMENT ON TABLE public.%I IS %L', r.tab,
+            (SELECT string_agg(format('@foreignKey (%s) references public.%s (id)',
+                                      split_part(ref, ' ', 1), split_part(ref, ' ', 2)), E'\n')
+             FROM unnest(string_to_array(r.refs, ', ')) AS ref));
+    END LOOP;
+END $$;

@@ -190,8 +190,9 @@ func TestFollowUpReferences(t *testing.T) {
 				return // append-only: an UPDATE is refused before any check
 			}
 			_, err = f.db.NewRaw(`UPDATE ` + tc.table + ` SET ` + tc.column + ` = ` + tc.column + ` + 99`).Exec(f.ctx)
-			if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, tc.column) {
-				t.Errorf("an UPDATE to a missing %s: got %v, want SQLSTATE 23503", tc.column, err)
+			want = fmt.Sprintf("update of %s: %s", tc.table, tc.column)
+			if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, want) {
+				t.Errorf("an UPDATE to a missing %s: got %v, want SQLSTATE 23503 with %q", tc.column, err, want)
 			}
 		})
 	}
