@@ -20,6 +20,9 @@ type environment struct {
 	log *slog.Logger
 	db  *bun.DB
 	url string
+	// open are the session settings of the command's database
+	// (postgres.Serving for serve).
+	open []postgres.OpenOption
 }
 
 func (e *environment) close() {
@@ -59,7 +62,7 @@ func (e *environment) database(ctx context.Context, migrate bool) (*bun.DB, erro
 		url = cl.URL(devDatabase)
 		e.log.Info("using the private development cluster", "url", url)
 	}
-	db, err := postgres.Open(url)
+	db, err := postgres.Open(url, e.open...)
 	if err != nil {
 		return nil, err
 	}

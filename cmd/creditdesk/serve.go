@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if os.Getenv("DATABASE_URL") == "" && !*dev {
 		return fmt.Errorf("serve: DATABASE_URL is unset (use --dev for the private development cluster)")
 	}
+	env.open = append(env.open, postgres.Serving())
 	db, err := env.database(ctx, *dev)
 	if err != nil {
 		return err

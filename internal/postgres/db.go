@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -25,17 +26,41 @@ import (
 // simple-protocol mode: Bun formats the SQL text on the client and sends no
 // bind parameters, and simple protocol also works behind PgBouncer. Every
 // statement passes through the statement tracer so tests can count them.
-func Open(url string) (*bun.DB, error) {
+func Open(url string, opts ...OpenOption) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	cfg.Tracer = statementTracer{}
+	for _, o := range opts {
+		o(cfg)
+	}
 	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(32)
 	sqldb.SetMaxIdleConns(32)
 	return bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns()), nil
+}
+
+// OpenOption adjusts the sessions Open starts.
+type OpenOption func(*pgx.ConnConfig)
+
+// Serving sets up sessions for answering many requests at once: each
+// statement runs in its own backend, without parallel workers
+// (max_parallel_workers_per_gather = 0). Under concurrent requests, workers
+// only take cores from the other requests, and starting them costs a few
+// milliseconds each time. On the 2-core benchmark machine they made
+// medium-sized reports 15–30 % slower (docs/BENCHMARKS.md). A
+// max_parallel_workers_per_gather the URL sets itself, as a parameter or in
+// options=-c..., is kept.
+func Serving() OpenOption {
+	return func(cfg *pgx.ConnConfig) {
+		const setting = "max_parallel_workers_per_gather"
+		if _, ok := cfg.RuntimeParams[setting]; ok || strings.Contains(cfg.RuntimeParams["options"], setting) {
+			return
+		}
+		cfg.RuntimeParams[setting] = "0"
+	}
 }
 
 // SQLDB returns the database/sql handle under db.
