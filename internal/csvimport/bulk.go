@@ -20,8 +20,9 @@ import (
 // done, inside the same transaction.
 //
 // Only plain secondary indexes are dropped: primary keys, unique indexes and
-// the indexes of constraints stay, so every key and every foreign key is
-// enforced row by row as always. Dropping an index takes the table's ACCESS
+// the indexes of constraints stay, so every key is enforced as always, and
+// so is every reference (by its statement-level check, migration 10, or its
+// foreign key). Dropping an index takes the table's ACCESS
 // EXCLUSIVE lock, so such an import keeps other sessions from reading that
 // table until it commits; below bulkMinRows rows, or into a table already
 // larger than the import, nothing is dropped and nothing is locked beyond
