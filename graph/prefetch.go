@@ -210,8 +210,12 @@ func optionalString(v any) (*string, bool) {
 // key).
 func selectsAllocations(ctx context.Context, connection ast.SelectionSet) bool {
 	opCtx := graphql.GetOperationContext(ctx)
-	fields := fieldsAt(opCtx, graphql.CollectFields(opCtx, connection, nil), nil, "edges", "node")
-	return slices.ContainsFunc(fields, func(f graphql.CollectedField) bool { return f.Name == "allocations" })
+	return selects(fieldsAt(opCtx, graphql.CollectFields(opCtx, connection, nil), nil, "edges", "node"), "allocations")
+}
+
+// selects reports whether fields include the field name.
+func selects(fields []graphql.CollectedField, name string) bool {
+	return slices.ContainsFunc(fields, func(f graphql.CollectedField) bool { return f.Name == name })
 }
 
 // customerFieldReads maps the Customer fields whose resolution reads nothing

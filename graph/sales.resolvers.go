@@ -9,7 +9,6 @@ import (
 	"context"
 	"creditdesk/graph/model"
 	"creditdesk/internal/creditdesk"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
@@ -75,7 +74,7 @@ func (r *queryResolver) CustomerShare(ctx context.Context, period *creditdesk.Pe
 		q.Granularity = *granularity
 	}
 	// Without rows (rowsConnection pages them), only the totals.
-	if !slices.ContainsFunc(graphql.CollectFieldsCtx(ctx, nil), func(f graphql.CollectedField) bool { return f.Name == "rows" }) {
+	if !selects(graphql.CollectFieldsCtx(ctx, nil), "rows") {
 		q.Rows = &creditdesk.Page{}
 	}
 	return r.Sales.CustomerShare(ctx, q)

@@ -1,9 +1,12 @@
 package csvimport
 
 import (
+	"context"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"creditdesk/internal/pgtest"
 )
@@ -74,5 +77,53 @@ WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY 
 		if got, want := queryStrings(t, bulk, q), queryStrings(t, plain, q); !slices.Equal(got, want) {
 			t.Errorf("%s\nbulk import: %d rows, plain: %d rows, or they differ", q, len(got), len(want))
 		}
+	}
+}
+
+// leaveRoom lowers a table's fill factor for the import's own writes, once
+// however often it is asked, and restoreFillFactors gives the table back the
+// fill factor it had: its own, or the default.
+func TestLeaveRoomAndRestore(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		im := &importer{ctx: ctx, conn: dc.(*stdlib.Conn).Conn()}
+		options := func(table string) string {
+			var o string
+			if err := im.conn.QueryRow(ctx, `SELECT coalesce(array_to_string(reloptions, ','), '-') FROM pg_class
+				WHERE oid = $1::regclass`, table).Scan(&o); err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		if err := im.exec("ALTER TABLE invoices SET (fillfactor = 90)"); err != nil {
+			return err
+		}
+		for range 2 {
+			if err := im.leaveRoom("invoices"); err != nil {
+				return err
+			}
+		}
+		if err := im.leaveRoom("notes"); err != nil {
+			return err
+		}
+		if got := options("invoices") + " " + options("notes"); got != "fillfactor=50 fillfactor=50" {
+			t.Errorf("while importing: %s, want fillfactor=50 on both", got)
+		}
+		if err := im.restoreFillFactors(); err != nil {
+			return err
+		}
+		if got := options("invoices") + " " + options("notes"); got != "fillfactor=90 -" {
+			t.Errorf("after the import: %s, want invoices' own fillfactor=90 and none on notes", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

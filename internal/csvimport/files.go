@@ -23,6 +23,7 @@ var officesFile = &fileSpec{
 		return withFirstLine("stage_offices", "code") + " LEFT JOIN offices x ON x.code = s.code",
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code")}
 	},
+	bulk: []string{"offices"},
 	load: func(im *importer) error {
 		return im.exec("INSERT INTO offices (code, name) SELECT code, name FROM stage_offices ORDER BY line")
 	},
@@ -38,6 +39,7 @@ var usersFile = &fileSpec{
 			[]check{exists("username", "s.username", "x.id"), duplicate("username", "s.username"),
 				unknown("office_code", "office", "o.id")}
 	},
+	bulk: []string{"users"},
 	load: func(im *importer) error {
 		return im.exec(`
 INSERT INTO users (username, name, role, office_id)
@@ -55,6 +57,7 @@ var productsFile = &fileSpec{
 		return withFirstLine("stage_products", "code") + " LEFT JOIN products x ON x.code = s.code",
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code")}
 	},
+	bulk: []string{"products"},
 	load: func(im *importer) error {
 		return im.exec(`
 INSERT INTO products (code, name, category, unit_cost)
@@ -81,6 +84,7 @@ var customersFile = &fileSpec{
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code"),
 				unknown("office_code", "office", "o.id"), unknown("rep_username", "user", "u.id")}
 	},
+	bulk: []string{"customers"},
 	load: func(im *importer) error {
 		// A rep assigned by the import took the customer over when trading
 		// began, or today when that is unknown (DOMAIN.md §7 counts the
@@ -165,10 +169,8 @@ var salesLinesFile = &fileSpec{
 					info: "i.currency", msg: "%[1]s differs from the invoice's currency %[2]s"},
 				baseRateIsOne(im), baseAmountFits("amount")}
 	},
+	bulk: []string{"sales_lines"},
 	load: func(im *importer) error {
-		if err := im.bulkLoad("sales_lines", im.rows["sales_lines.csv"]); err != nil {
-			return err
-		}
 		// In line order, as every file: ids follow the file, so the same
 		// files always give the same rows. A million lines per statement:
 		// each statement sorts its lines and hands them to the statement
@@ -193,7 +195,7 @@ ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.batch, from
 				return err
 			}
 		}
-		return im.restoreIndexes("sales_lines")
+		return nil
 	},
 }
 
@@ -210,19 +212,14 @@ var paymentsFile = &fileSpec{
 			[]check{exists("reference", "s.reference", "x.id"), duplicate("reference", "s.reference"),
 				unknown("customer_code", "customer", "c.id"), baseRateIsOne(im), baseAmountFits("amount")}
 	},
+	bulk: []string{"payments"},
 	load: func(im *importer) error {
-		if err := im.bulkLoad("payments", im.rows["payments.csv"]); err != nil {
-			return err
-		}
-		if err := im.exec(fmt.Sprintf(`
+		return im.exec(fmt.Sprintf(`
 INSERT INTO payments (reference, customer_id, date, method, currency, amount, exchange_rate, base_amount,
     recorded_by, batch_id)
 SELECT s.reference, c.id, s.date::date, s.method, %s, s.amount::numeric, %s, %s, $1, $2
 FROM stage_payments s JOIN customers c ON c.code = s.customer_code
-ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.user, im.batch); err != nil {
-			return err
-		}
-		return im.restoreIndexes("payments")
+ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.user, im.batch)
 	},
 }
 

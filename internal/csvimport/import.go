@@ -108,9 +108,9 @@ type fileSpec struct {
 	// load moves the validated staged rows into the real tables.
 	load func(im *importer) error
 	// bulk names the tables load writes a row (or two) per staged row into,
-	// for the bulk-load behaviour (bulk.go) around it; files that handle it
-	// themselves (invoices, sales lines, payments, the ledger) leave it
-	// empty.
+	// for the bulk-load behaviour (bulk.go) around it. invoices.csv and the
+	// ledger files handle it themselves: the invoices' and the settlements'
+	// indexes wait until the ledger is posted.
 	bulk []string
 	// ledger files are posted to the receivables ledger together, after
 	// writeoffs.csv's place in the order (ledger.go).

@@ -23,13 +23,6 @@ func TestSalesLineReferencesAndTheRowsTheyPointTo(t *testing.T) {
 	line := `(?, ?, ?, DATE '2025-01-10', 1, 100, 100, 70, 'CNY', 1, 100)`
 	insert := `INSERT INTO sales_lines (customer_id, product_id, invoice_id, ship_date, quantity, unit_price, amount,
 		cost_amount, currency, exchange_rate, base_amount) VALUES `
-	wantErr := func(err error, code, text string) {
-		t.Helper()
-		var pgErr *pgconn.PgError
-		if !errors.As(err, &pgErr) || pgErr.Code != code || !strings.Contains(pgErr.Message, text) {
-			t.Errorf("got %v, want SQLSTATE %s with %q", err, code, text)
-		}
-	}
 
 	f.exec(insert+line, k1, p1, inv)
 	for _, tc := range []struct {
@@ -44,7 +37,7 @@ func TestSalesLineReferencesAndTheRowsTheyPointTo(t *testing.T) {
 		// A good line and a bad one in one statement: the statement fails
 		// whole.
 		_, err := f.db.NewRaw(insert+line+", "+line, k1, p1, inv, tc.customer, tc.product, tc.invoice).Exec(f.ctx)
-		wantErr(err, "23503", tc.text)
+		wantPgError(t, err, "23503", tc.text)
 	}
 	var lines int
 	if err := f.db.NewRaw(`SELECT count(*) FROM sales_lines`).Scan(f.ctx, &lines); err != nil || lines != 1 {
@@ -54,11 +47,11 @@ func TestSalesLineReferencesAndTheRowsTheyPointTo(t *testing.T) {
 	// Identity columns generated always: PostgreSQL itself refuses a new id.
 	for _, table := range []string{"customers", "products", "invoices"} {
 		_, err := f.db.NewRaw(`UPDATE ` + table + ` SET id = id + 1000`).Exec(f.ctx)
-		wantErr(err, "428C9", `column "id" can only be updated to DEFAULT`)
+		wantPgError(t, err, "428C9", `column "id" can only be updated to DEFAULT`)
 	}
 	for _, table := range []string{"customers", "products", "invoices"} {
 		_, err := f.db.NewRaw(`TRUNCATE ` + table + ` CASCADE`).Exec(f.ctx)
-		wantErr(err, "23001", "never deleted")
+		wantPgError(t, err, "23001", "never deleted")
 	}
 }
 
@@ -80,26 +73,19 @@ func TestLedgerReferencesAndTheRowsTheyPointTo(t *testing.T) {
 		RETURNING id`, inv, u1)
 	noteSettlement := f.id(`INSERT INTO settlements (invoice_id, customer_id, kind, date, amount, note_id)
 		VALUES (?, ?, 'NOTE', DATE '2025-02-01', 10, ?) RETURNING id`, inv, k1, note)
-	wantFKErr := func(err error, text string) {
-		t.Helper()
-		var pgErr *pgconn.PgError
-		if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, text) {
-			t.Errorf("got %v, want SQLSTATE 23503 with %q", err, text)
-		}
-	}
 
 	invoice := `INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount,
 		exchange_rate, base_amount) VALUES ('I2', ?, DATE '2025-01-10', DATE '2025-01-10', DATE '2025-03-11', 'CNY',
 		1, 1, 1), ('I3', ?, DATE '2025-01-10', DATE '2025-01-10', DATE '2025-03-11', 'CNY', 1, 1, 1)`
 	_, err := f.db.NewRaw(invoice, k1, k1+99).Exec(f.ctx)
-	wantFKErr(err, fmt.Sprintf("insert into invoices: customer_id %d does not exist in customers", k1+99))
+	wantPgError(t, err, "23503", fmt.Sprintf("insert into invoices: customer_id %d does not exist in customers", k1+99))
 
 	payment := `INSERT INTO payments (reference, customer_id, date, method, currency, amount, exchange_rate,
 		base_amount, recorded_by) VALUES ('P2', ?, DATE '2025-02-01', 'TRANSFER', 'CNY', 1, 1, 1, ?)`
 	_, err = f.db.NewRaw(payment, k1+99, u1).Exec(f.ctx)
-	wantFKErr(err, "insert into payments: customer_id")
+	wantPgError(t, err, "23503", "insert into payments: customer_id")
 	_, err = f.db.NewRaw(payment, k1, u1+99).Exec(f.ctx)
-	wantFKErr(err, fmt.Sprintf("recorded_by %d does not exist in users", u1+99))
+	wantPgError(t, err, "23503", fmt.Sprintf("recorded_by %d does not exist in users", u1+99))
 	f.exec(payment, k1, nil) // an unknown recorder is NULL, not a reference
 
 	// A good settlement and a bad one in one statement: the statement fails
@@ -116,7 +102,7 @@ func TestLedgerReferencesAndTheRowsTheyPointTo(t *testing.T) {
 		{fmt.Sprintf(`(%d, %d, 'NOTE_REVERSAL', DATE '2025-03-01', -1, NULL, %d, NULL, %d)`, inv, k1, note, noteSettlement+99), "reverses_id"},
 	} {
 		_, err := f.db.NewRaw(settle + tc.row).Exec(f.ctx)
-		wantFKErr(err, "insert into settlements: "+tc.text)
+		wantPgError(t, err, "23503", "insert into settlements: "+tc.text)
 	}
 	var rows int
 	if err := f.db.NewRaw(`SELECT count(*) FROM settlements`).Scan(f.ctx, &rows); err != nil || rows != 1 {
@@ -129,10 +115,7 @@ func TestLedgerReferencesAndTheRowsTheyPointTo(t *testing.T) {
 
 	for _, table := range []string{"users", "payments", "notes", "write_offs", "settlements"} {
 		_, err := f.db.NewRaw(`TRUNCATE ` + table + ` CASCADE`).Exec(f.ctx)
-		var pgErr *pgconn.PgError
-		if !errors.As(err, &pgErr) || pgErr.Code != "23001" || !strings.Contains(pgErr.Message, "never deleted") {
-			t.Errorf("TRUNCATE %s: got %v, want the refusal", table, err)
-		}
+		wantPgError(t, err, "23001", "never deleted")
 	}
 }
 
@@ -180,20 +163,27 @@ func TestFollowUpReferences(t *testing.T) {
 			}
 			bad[tc.bad] = tc.args[tc.bad] + 99
 			_, err := f.db.NewRaw(tc.insert, bad...).Exec(f.ctx)
-			var pgErr *pgconn.PgError
-			want := fmt.Sprintf("insert into %s: %s", tc.table, tc.column)
-			if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, want) {
-				t.Fatalf("a missing %s: got %v, want SQLSTATE 23503 with %q", tc.column, err, want)
+			if !wantPgError(t, err, "23503", fmt.Sprintf("insert into %s: %s", tc.table, tc.column)) {
+				t.FailNow()
 			}
 			f.exec(tc.insert, args...)
 			if tc.table == "note_status_changes" {
 				return // append-only: an UPDATE is refused before any check
 			}
 			_, err = f.db.NewRaw(`UPDATE ` + tc.table + ` SET ` + tc.column + ` = ` + tc.column + ` + 99`).Exec(f.ctx)
-			want = fmt.Sprintf("update of %s: %s", tc.table, tc.column)
-			if !errors.As(err, &pgErr) || pgErr.Code != "23503" || !strings.Contains(pgErr.Message, want) {
-				t.Errorf("an UPDATE to a missing %s: got %v, want SQLSTATE 23503 with %q", tc.column, err, want)
-			}
+			wantPgError(t, err, "23503", fmt.Sprintf("update of %s: %s", tc.table, tc.column))
 		})
 	}
+}
+
+// wantPgError reports whether err is the PostgreSQL error code with a
+// message containing text, and fails the test when it is not.
+func wantPgError(t *testing.T, err error, code, text string) bool {
+	t.Helper()
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != code || !strings.Contains(pgErr.Message, text) {
+		t.Errorf("got %v, want SQLSTATE %s with %q", err, code, text)
+		return false
+	}
+	return true
 }
