@@ -26,6 +26,12 @@ const MaxComplexity = 200_000
 // and GET, a query cache for persisted documents, a complexity limit, and the
 // one place where domain errors become `extensions.code`.
 func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
+	return newHandler(r, log, true)
+}
+
+// newHandler is NewHandler, with or without the direct rendering of lists
+// (direct.go); without it, every list is rendered by gqlgen's executor.
+func newHandler(r *Resolver, log *slog.Logger, direct bool) *handler.Server {
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -36,6 +42,9 @@ func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	if direct {
+		srv.Use(newDirectLists(r))
+	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if r.Loaders != nil {
 			ctx = WithLoaders(ctx, r.Loaders)

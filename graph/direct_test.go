@@ -1,0 +1,107 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"creditdesk/graph"
+	"creditdesk/internal/app"
+)
+
+// TestDirectListsMatchExecutor: the lists the server renders itself
+// (direct.go) come out byte for byte as gqlgen's executor renders them, for
+// every field the direct writer knows, with aliases, fragments, @skip and
+// @include, __typename, nulls and values in every nullable field, fields read
+// through dataloaders at several levels, and lists it hands back to the
+// executor because they select a field it does not know.
+func TestDirectListsMatchExecutor(t *testing.T) {
+	a := newAPI(t)
+	a.seedAccount(4)
+	// A second customer with every optional attribute set, so both the
+	// null and the value of each nullable field are written.
+	a.exec(`INSERT INTO customers (code, name, short_name, industry, relationship_class, demand_grade, dealer_type,
+		    business_type, enterprise_nature, supervising_unit, head_office_address, address, website, founded_on,
+		    registered_capital, employees, managers, office_id, rep_id, rep_assigned_on, credit_limit, requested_limit,
+		    credit_class, dealer_class, dealer_class_quarter, guarantees, status, bankrupt, required_share, first_trade_on)
+		SELECT 'K2', '客户"二"', '二', 'OTHER', 'KEY', 'A', 'EXCLUSIVE', 'RETAILER', '民营', '无', E'北京\n海淀',
+		       '地址', 'https://k2.example', DATE '2001-02-03', 1234567.5, 12, 3, o.id, u.id, DATE '2024-05-06',
+		       50000, 60000.25, 'YI', 'B', '2025Q1', '{}', 'ACTIVE', true, 0.125, DATE '2020-01-01'
+		FROM offices o, users u WHERE u.username = 'mgr'`)
+	a.exec(`INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount, exchange_rate, base_amount)
+		SELECT 'K2-1', id, DATE '2025-05-01', DATE '2025-05-01', DATE '2025-05-31', 'USD', 10.5, 7.1234, 74.80 FROM customers WHERE code = 'K2';
+		INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
+		    cost_amount, currency, exchange_rate, base_amount)
+		SELECT i.id, i.customer_id, (SELECT min(id) FROM products), i.ship_date, 1, 10.5, 10.5, 7, 'USD', 7.1234, 74.80
+		FROM invoices i WHERE i.number = 'K2-1'`)
+	executor := graph.NewHandlerRenderingInExecutor(app.NewResolver(a.db, func() time.Time {
+		return time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC)
+	}), slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	const customerFields = `code name shortName industry relationshipClass demandGrade dealerType businessType
+		enterpriseNature supervisingUnit headOfficeAddress address website foundedOn registeredCapital employees
+		managers office { code name } rep { username name role office { code name } } repAssignedOn creditLimit
+		requestedLimit creditClass dealerClass dealerClassQuarter status bankrupt requiredShare firstTradeOn createdAt`
+	queries := map[string]string{
+		"account page, every field": `{ customer(code: "K1") {
+			contacts { __typename name title phone email }
+			history(first: 10) { edges { cursor node { field oldValue newValue reason changedAt
+				changedBy { username name role office { code name } } approvedBy { username } } } }
+			invoices(first: 10, asOf: "2025-06-30") { edges { cursor node { number customer { ` + customerFields + ` }
+				shipDate invoiceDate dueDate currency amount exchangeRate baseAmount openBalance openBase settledOn } } }
+			payments(first: 10) { edges { cursor node { reference customer { code } date method currency amount
+				exchangeRate baseAmount allocated unapplied } } }
+			notes(first: 10) { edges { cursor node { number kind customer { code } drawer bank account endorsers
+				issueDate receivedDate maturityDate amount status statusDate settledOn } } } } }`,
+		"customer list, every field": `{ customers(first: 10) { edges { cursor node { ` + customerFields + ` } } } }`,
+		"aliases, fragments, directives": `query($yes: Boolean = true) { customers(first: 10) { edges {
+			c: cursor ...E node { __typename ... on Customer { code } n: name industry @skip(if: true)
+			rep @include(if: $yes) { u: username } office @include(if: false) { code } } } } }
+			fragment E on CustomerEdge { node { code creditLimit } }`,
+		"ABC rows": `{ abcAnalysis(period: { from: "2025-01-01", to: "2025-12-31" }) { total rows {
+			customer { ` + customerFields + ` } industry rank sales share cumulativeShare abcClass } } }`,
+		"ageing rows": `{ agingReport(asOf: "2025-06-30", groupBy: CUSTOMER) { rows { key label total amounts
+			notDue overdue openingReceivables sales dso bestPossibleDso add cei } } }`,
+		"foreign-currency invoice": `{ customer(code: "K2") { invoices(first: 5, asOf: "2025-06-30") { edges { node {
+			number amount exchangeRate baseAmount openBalance openBase } } } } }`,
+		"a field the writer does not know": `{ customer(code: "K1") { payments(first: 10) { edges { node {
+			reference allocations { amount } } } } } }`,
+	}
+	for name, q := range queries {
+		t.Run(name, func(t *testing.T) {
+			direct, reference := a.postTo(a.srv, q), a.postTo(executor, q)
+			if direct != reference {
+				t.Fatalf("direct rendering differs from the executor's:\n direct:   %s\n executor: %s", direct, reference)
+			}
+			if strings.Contains(direct, `"errors"`) || !strings.Contains(direct, `"data":{`) {
+				t.Fatalf("want data without errors, got %s", direct)
+			}
+		})
+	}
+	// The values the comparison covers are really there.
+	all := a.postTo(a.srv, queries["customer list, every field"]) + a.postTo(a.srv, queries["foreign-currency invoice"])
+	for _, want := range []string{`"name":"客户\"二\""`, `"headOfficeAddress":"北京\n海淀"`, `"registeredCapital":"1234567.50"`,
+		`"requiredShare":"0.125000"`, `"dealerClassQuarter":"2025Q1"`, `"bankrupt":true`, `"shortName":null`,
+		`"openBalance":"10.50","openBase":"74.80"`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("customer list lacks %s: %s", want, all)
+		}
+	}
+}
+
+// postTo runs a query through h and returns the raw response body.
+func (a *api) postTo(h http.Handler, query string) string {
+	a.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Body.String()
+}
