@@ -194,30 +194,26 @@ func leaf[T any](m func(T) graphql.Marshaler) fieldDef[T] {
 	return func(*graphql.OperationContext, graphql.CollectedField) (compiled[T], bool) { return c, true }
 }
 
-// optional marshals a pointer field: null when nil.
-func optional[V any](m func(V) graphql.Marshaler) func(*V) graphql.Marshaler {
-	return func(v *V) graphql.Marshaler {
-		if v == nil {
-			return graphql.Null
-		}
-		return m(*v)
+// optional marshals a nullable field's value with m, or null when v is nil.
+func optional[V any](v *V, m func(V) graphql.Marshaler) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
 	}
+	return m(*v)
 }
 
 // scalars marshals a list of scalars, as the executor's graphql.Array does.
-func scalars[V any](m func(V) graphql.Marshaler) func([]V) graphql.Marshaler {
-	return func(vs []V) graphql.Marshaler {
-		return graphql.WriterFunc(func(w io.Writer) {
-			io.WriteString(w, "[") //nolint:errcheck
-			for i, v := range vs {
-				if i > 0 {
-					io.WriteString(w, ",") //nolint:errcheck
-				}
-				m(v).MarshalGQL(w)
+func scalars[V any](vs []V, m func(V) graphql.Marshaler) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, "[") //nolint:errcheck
+		for i, v := range vs {
+			if i > 0 {
+				io.WriteString(w, ",") //nolint:errcheck
 			}
-			io.WriteString(w, "]") //nolint:errcheck
-		})
-	}
+			m(v).MarshalGQL(w)
+		}
+		io.WriteString(w, "]") //nolint:errcheck
+	})
 }
 
 // str marshals a string-based value (a String or an enum).

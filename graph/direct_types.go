@@ -31,7 +31,6 @@ func newDirectLists(r *Resolver) *directLists {
 	users := func(l *Loaders) *dataloadgen.Loader[int64, *creditdesk.User] { return l.Users }
 	customers := func(l *Loaders) *dataloadgen.Loader[int64, *creditdesk.Customer] { return l.Customers }
 	date, money, ratio := scalar.MarshalDate, scalar.MarshalMoney, scalar.MarshalRatio
-	optString := optional(graphql.MarshalString)
 
 	office.fields = map[string]fieldDef[*creditdesk.Office]{
 		"code": leaf(func(o *creditdesk.Office) graphql.Marshaler { return graphql.MarshalString(o.Code) }),
@@ -47,56 +46,62 @@ func newDirectLists(r *Resolver) *directLists {
 	customer.fields = map[string]fieldDef[*creditdesk.Customer]{
 		"code":      leaf(func(c *creditdesk.Customer) graphql.Marshaler { return graphql.MarshalString(c.Code) }),
 		"name":      leaf(func(c *creditdesk.Customer) graphql.Marshaler { return graphql.MarshalString(c.Name) }),
-		"shortName": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optString(c.ShortName) }),
+		"shortName": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.ShortName, graphql.MarshalString) }),
 		"industry":  leaf(func(c *creditdesk.Customer) graphql.Marshaler { return str(c.Industry) }),
 		"relationshipClass": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(str[creditdesk.RelationshipClass])(c.RelationshipClass)
+			return optional(c.RelationshipClass, str[creditdesk.RelationshipClass])
 		}),
 		"demandGrade": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(str[creditdesk.DemandGrade])(c.DemandGrade)
+			return optional(c.DemandGrade, str[creditdesk.DemandGrade])
 		}),
 		"dealerType": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(str[creditdesk.DealerType])(c.DealerType)
+			return optional(c.DealerType, str[creditdesk.DealerType])
 		}),
 		"businessType": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(str[creditdesk.BusinessType])(c.BusinessType)
+			return optional(c.BusinessType, str[creditdesk.BusinessType])
 		}),
-		"enterpriseNature":  leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optString(c.EnterpriseNature) }),
-		"supervisingUnit":   leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optString(c.SupervisingUnit) }),
-		"headOfficeAddress": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optString(c.HeadOfficeAddress) }),
-		"address":           leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optString(c.Address) }),
-		"website":           leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optString(c.Website) }),
-		"foundedOn":         leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(date)(c.FoundedOn) }),
-		"registeredCapital": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(money)(c.RegisteredCapital) }),
-		"employees":         leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(graphql.MarshalInt)(c.Employees) }),
-		"managers":          leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(graphql.MarshalInt)(c.Managers) }),
+		"enterpriseNature": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
+			return optional(c.EnterpriseNature, graphql.MarshalString)
+		}),
+		"supervisingUnit": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
+			return optional(c.SupervisingUnit, graphql.MarshalString)
+		}),
+		"headOfficeAddress": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
+			return optional(c.HeadOfficeAddress, graphql.MarshalString)
+		}),
+		"address":           leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.Address, graphql.MarshalString) }),
+		"website":           leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.Website, graphql.MarshalString) }),
+		"foundedOn":         leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.FoundedOn, date) }),
+		"registeredCapital": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.RegisteredCapital, money) }),
+		"employees":         leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.Employees, graphql.MarshalInt) }),
+		"managers":          leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.Managers, graphql.MarshalInt) }),
 		"office": loaded(office, func(c *creditdesk.Customer) (int64, bool) { return c.OfficeID, true }, offices,
 			r.Customer().Office, true),
 		"rep": loaded(user, func(c *creditdesk.Customer) (int64, bool) { return deref(c.RepID) }, users,
 			r.Customer().Rep, false),
-		"repAssignedOn":  leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(date)(c.RepAssignedOn) }),
-		"creditLimit":    leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(money)(c.CreditLimit) }),
-		"requestedLimit": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(money)(c.RequestedLimit) }),
+		"repAssignedOn":  leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.RepAssignedOn, date) }),
+		"creditLimit":    leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.CreditLimit, money) }),
+		"requestedLimit": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.RequestedLimit, money) }),
 		"creditClass": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(str[creditdesk.CreditClass])(c.CreditClass)
+			return optional(c.CreditClass, str[creditdesk.CreditClass])
 		}),
 		"dealerClass": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(str[creditdesk.AbcClass])(c.DealerClass)
+			return optional(c.DealerClass, str[creditdesk.AbcClass])
 		}),
 		"dealerClassQuarter": leaf(func(c *creditdesk.Customer) graphql.Marshaler {
-			return optional(scalar.MarshalQuarter)(c.DealerClassQuarter)
+			return optional(c.DealerClassQuarter, scalar.MarshalQuarter)
 		}),
 		"status":        leaf(func(c *creditdesk.Customer) graphql.Marshaler { return str(c.Status) }),
 		"bankrupt":      leaf(func(c *creditdesk.Customer) graphql.Marshaler { return graphql.MarshalBoolean(c.Bankrupt) }),
-		"requiredShare": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(ratio)(c.RequiredShare) }),
-		"firstTradeOn":  leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(date)(c.FirstTradeOn) }),
+		"requiredShare": leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.RequiredShare, ratio) }),
+		"firstTradeOn":  leaf(func(c *creditdesk.Customer) graphql.Marshaler { return optional(c.FirstTradeOn, date) }),
 		"createdAt":     leaf(func(c *creditdesk.Customer) graphql.Marshaler { return graphql.MarshalTime(c.CreatedAt) }),
 	}
 	contact.fields = map[string]fieldDef[*creditdesk.Contact]{
 		"name":  leaf(func(c *creditdesk.Contact) graphql.Marshaler { return graphql.MarshalString(c.Name) }),
-		"title": leaf(func(c *creditdesk.Contact) graphql.Marshaler { return optString(c.Title) }),
-		"phone": leaf(func(c *creditdesk.Contact) graphql.Marshaler { return optString(c.Phone) }),
-		"email": leaf(func(c *creditdesk.Contact) graphql.Marshaler { return optString(c.Email) }),
+		"title": leaf(func(c *creditdesk.Contact) graphql.Marshaler { return optional(c.Title, graphql.MarshalString) }),
+		"phone": leaf(func(c *creditdesk.Contact) graphql.Marshaler { return optional(c.Phone, graphql.MarshalString) }),
+		"email": leaf(func(c *creditdesk.Contact) graphql.Marshaler { return optional(c.Email, graphql.MarshalString) }),
 	}
 	invoice.fields = map[string]fieldDef[*creditdesk.Invoice]{
 		"number": leaf(func(i *creditdesk.Invoice) graphql.Marshaler { return graphql.MarshalString(i.Number) }),
@@ -111,7 +116,7 @@ func newDirectLists(r *Resolver) *directLists {
 		"baseAmount":   leaf(func(i *creditdesk.Invoice) graphql.Marshaler { return money(i.BaseAmount) }),
 		"openBalance":  leaf(func(i *creditdesk.Invoice) graphql.Marshaler { return money(i.OpenBalance) }),
 		"openBase":     leaf(func(i *creditdesk.Invoice) graphql.Marshaler { return money(i.OpenBase) }),
-		"settledOn":    leaf(func(i *creditdesk.Invoice) graphql.Marshaler { return optional(date)(i.SettledOn) }),
+		"settledOn":    leaf(func(i *creditdesk.Invoice) graphql.Marshaler { return optional(i.SettledOn, date) }),
 	}
 	payment.fields = map[string]fieldDef[*creditdesk.Payment]{
 		"reference": leaf(func(p *creditdesk.Payment) graphql.Marshaler { return graphql.MarshalString(p.Reference) }),
@@ -131,22 +136,22 @@ func newDirectLists(r *Resolver) *directLists {
 		"kind":   leaf(func(n *creditdesk.Note) graphql.Marshaler { return str(n.Kind) }),
 		"customer": loaded(customer, func(n *creditdesk.Note) (int64, bool) { return n.CustomerID, true }, customers,
 			r.Note().Customer, true),
-		"drawer":       leaf(func(n *creditdesk.Note) graphql.Marshaler { return optString(n.Drawer) }),
-		"bank":         leaf(func(n *creditdesk.Note) graphql.Marshaler { return optString(n.Bank) }),
-		"account":      leaf(func(n *creditdesk.Note) graphql.Marshaler { return optString(n.Account) }),
-		"endorsers":    leaf(func(n *creditdesk.Note) graphql.Marshaler { return scalars(graphql.MarshalString)(n.Endorsers) }),
+		"drawer":       leaf(func(n *creditdesk.Note) graphql.Marshaler { return optional(n.Drawer, graphql.MarshalString) }),
+		"bank":         leaf(func(n *creditdesk.Note) graphql.Marshaler { return optional(n.Bank, graphql.MarshalString) }),
+		"account":      leaf(func(n *creditdesk.Note) graphql.Marshaler { return optional(n.Account, graphql.MarshalString) }),
+		"endorsers":    leaf(func(n *creditdesk.Note) graphql.Marshaler { return scalars(n.Endorsers, graphql.MarshalString) }),
 		"issueDate":    leaf(func(n *creditdesk.Note) graphql.Marshaler { return date(n.IssueDate) }),
 		"receivedDate": leaf(func(n *creditdesk.Note) graphql.Marshaler { return date(n.ReceivedDate) }),
 		"maturityDate": leaf(func(n *creditdesk.Note) graphql.Marshaler { return date(n.MaturityDate) }),
 		"amount":       leaf(func(n *creditdesk.Note) graphql.Marshaler { return money(n.Amount) }),
 		"status":       leaf(func(n *creditdesk.Note) graphql.Marshaler { return str(n.Status) }),
 		"statusDate":   leaf(func(n *creditdesk.Note) graphql.Marshaler { return date(n.StatusDate) }),
-		"settledOn":    leaf(func(n *creditdesk.Note) graphql.Marshaler { return optional(date)(n.SettledOn) }),
+		"settledOn":    leaf(func(n *creditdesk.Note) graphql.Marshaler { return optional(n.SettledOn, date) }),
 	}
 	history.fields = map[string]fieldDef[*creditdesk.HistoryEntry]{
 		"field":    leaf(func(h *creditdesk.HistoryEntry) graphql.Marshaler { return graphql.MarshalString(h.Field) }),
-		"oldValue": leaf(func(h *creditdesk.HistoryEntry) graphql.Marshaler { return optString(h.OldValue) }),
-		"newValue": leaf(func(h *creditdesk.HistoryEntry) graphql.Marshaler { return optString(h.NewValue) }),
+		"oldValue": leaf(func(h *creditdesk.HistoryEntry) graphql.Marshaler { return optional(h.OldValue, graphql.MarshalString) }),
+		"newValue": leaf(func(h *creditdesk.HistoryEntry) graphql.Marshaler { return optional(h.NewValue, graphql.MarshalString) }),
 		"reason":   leaf(func(h *creditdesk.HistoryEntry) graphql.Marshaler { return graphql.MarshalString(h.Reason) }),
 		"changedBy": loaded(user, func(h *creditdesk.HistoryEntry) (int64, bool) { return h.ChangedBy, true }, users,
 			r.HistoryEntry().ChangedBy, true),
@@ -159,24 +164,25 @@ func newDirectLists(r *Resolver) *directLists {
 		"industry":        leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return str(a.Industry) }),
 		"rank":            leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return graphql.MarshalInt(a.Rank) }),
 		"sales":           leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return money(a.Sales) }),
-		"share":           leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return optional(ratio)(a.Share) }),
-		"cumulativeShare": leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return optional(ratio)(a.CumulativeShare) }),
+		"share":           leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return optional(a.Share, ratio) }),
+		"cumulativeShare": leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return optional(a.CumulativeShare, ratio) }),
 		"abcClass":        leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return str(a.AbcClass) }),
 	}
-	score := optional(scalar.MarshalScore)
 	agingRow.fields = map[string]fieldDef[*creditdesk.AgingRow]{
 		"key":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return graphql.MarshalString(a.Key) }),
 		"label":              leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return graphql.MarshalString(a.Label) }),
 		"total":              leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return money(a.Total) }),
-		"amounts":            leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return scalars(money)(a.Amounts) }),
+		"amounts":            leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return scalars(a.Amounts, money) }),
 		"notDue":             leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return money(a.NotDue) }),
 		"overdue":            leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return money(a.Overdue) }),
 		"openingReceivables": leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return money(a.OpeningReceivables) }),
 		"sales":              leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return money(a.Sales) }),
-		"dso":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return score(a.DSO) }),
-		"bestPossibleDso":    leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return score(a.BestPossibleDSO) }),
-		"add":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return score(a.ADD) }),
-		"cei":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return optional(ratio)(a.CEI) }),
+		"dso":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return optional(a.DSO, scalar.MarshalScore) }),
+		"bestPossibleDso": leaf(func(a *creditdesk.AgingRow) graphql.Marshaler {
+			return optional(a.BestPossibleDSO, scalar.MarshalScore)
+		}),
+		"add": leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return optional(a.ADD, scalar.MarshalScore) }),
+		"cei": leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return optional(a.CEI, ratio) }),
 	}
 
 	return &directLists{byType: map[string]directList{
