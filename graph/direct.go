@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -222,35 +223,7 @@ func str[S ~string](s S) graphql.Marshaler { return graphql.MarshalString(string
 // nested writes an object-valued member of T; nonNull fields fall back when
 // the member is nil.
 func nested[T, U any](o *objectDef[*U], get func(T) *U, nonNull bool) fieldDef[T] {
-	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool) {
-		inner, ok := o.compile(oc, f.Selections)
-		if !ok {
-			return compiled[T]{}, false
-		}
-		out := compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
-			u := get(v)
-			if u == nil {
-				if nonNull {
-					return false
-				}
-				w.WriteString("null")
-				return true
-			}
-			return inner.write(ctx, w, u)
-		}}
-		if inner.prime != nil {
-			out.prime = func(ctx context.Context, vs []T) {
-				us := make([]*U, 0, len(vs))
-				for _, v := range vs {
-					if u := get(v); u != nil {
-						us = append(us, u)
-					}
-				}
-				inner.prime(ctx, us)
-			}
-		}
-		return out, true
-	}
+	return objectField(o, func(_ context.Context, v T) (*U, error) { return get(v), nil }, nil, nonNull)
 }
 
 // loaded writes an object-valued field that its resolver reads through a
@@ -260,48 +233,64 @@ func nested[T, U any](o *objectDef[*U], get func(T) *U, nonNull bool) fieldDef[T
 func loaded[T, U any](o *objectDef[*U], key func(T) (int64, bool),
 	loader func(*Loaders) *dataloadgen.Loader[int64, *U],
 	resolve func(context.Context, T) (*U, error), nonNull bool) fieldDef[T] {
+	load := func(ctx context.Context, vs []T) []*U {
+		l, err := loadersFrom(ctx)
+		if err != nil {
+			return nil
+		}
+		keys := make([]int64, 0, len(vs))
+		for _, v := range vs {
+			if k, ok := key(v); ok {
+				keys = append(keys, k)
+			}
+		}
+		us, _ := loader(l).LoadAll(ctx, keys) // errors surface when written
+		return us
+	}
+	return objectField(o, resolve, load, nonNull)
+}
+
+// objectField writes an object-valued field of T, read by get (a struct
+// member or a resolver). load, for a field read through a dataloader, loads
+// the field for a whole list and returns what it loaded; the loads of the
+// object's own fields are then batched over those, a level at a time.
+func objectField[T, U any](o *objectDef[*U], get func(context.Context, T) (*U, error),
+	load func(context.Context, []T) []*U, nonNull bool) fieldDef[T] {
 	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool) {
 		inner, ok := o.compile(oc, f.Selections)
 		if !ok {
 			return compiled[T]{}, false
 		}
-		return compiled[T]{
-			write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
-				u, err := resolve(ctx, v)
-				if err != nil {
-					return false
-				}
-				if u == nil {
-					if nonNull {
-						return false
-					}
-					w.WriteString("null")
-					return true
-				}
-				return inner.write(ctx, w, u)
-			},
-			prime: func(ctx context.Context, vs []T) {
-				l, err := loadersFrom(ctx)
-				if err != nil {
-					return
-				}
-				keys := make([]int64, 0, len(vs))
+		out := compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
+			u, err := get(ctx, v)
+			switch {
+			case err != nil:
+				return false
+			case u == nil && nonNull:
+				return false
+			case u == nil:
+				w.WriteString("null")
+				return true
+			}
+			return inner.write(ctx, w, u)
+		}}
+		if load == nil && inner.prime == nil {
+			return out, true
+		}
+		out.prime = func(ctx context.Context, vs []T) {
+			var us []*U
+			if load != nil {
+				us = load(ctx, vs)
+			} else {
 				for _, v := range vs {
-					if k, ok := key(v); ok {
-						keys = append(keys, k)
-					}
+					u, _ := get(ctx, v)
+					us = append(us, u)
 				}
-				us, _ := loader(l).LoadAll(ctx, keys) // errors surface when written
-				if inner.prime != nil {
-					found := make([]*U, 0, len(us))
-					for _, u := range us {
-						if u != nil {
-							found = append(found, u)
-						}
-					}
-					inner.prime(ctx, found)
-				}
-			},
-		}, true
+			}
+			if inner.prime != nil {
+				inner.prime(ctx, slices.DeleteFunc(us, func(u *U) bool { return u == nil }))
+			}
+		}
+		return out, true
 	}
 }

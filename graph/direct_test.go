@@ -1,12 +1,8 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +71,7 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 	}
 	for name, q := range queries {
 		t.Run(name, func(t *testing.T) {
-			direct, reference := a.postTo(a.srv, q), a.postTo(executor, q)
+			direct, reference := postTo(a.srv, q, requestConfig{}), postTo(executor, q, requestConfig{})
 			if direct != reference {
 				t.Fatalf("direct rendering differs from the executor's:\n direct:   %s\n executor: %s", direct, reference)
 			}
@@ -85,7 +81,7 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 		})
 	}
 	// The values the comparison covers are really there.
-	all := a.postTo(a.srv, queries["customer list, every field"]) + a.postTo(a.srv, queries["foreign-currency invoice"])
+	all := postTo(a.srv, queries["customer list, every field"], requestConfig{}) + postTo(a.srv, queries["foreign-currency invoice"], requestConfig{})
 	for _, want := range []string{`"name":"客户\"二\""`, `"headOfficeAddress":"北京\n海淀"`, `"registeredCapital":"1234567.50"`,
 		`"requiredShare":"0.125000"`, `"dealerClassQuarter":"2025Q1"`, `"bankrupt":true`, `"shortName":null`,
 		`"openBalance":"10.50","openBase":"74.80"`} {
@@ -93,15 +89,4 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 			t.Errorf("customer list lacks %s: %s", want, all)
 		}
 	}
-}
-
-// postTo runs a query through h and returns the raw response body.
-func (a *api) postTo(h http.Handler, query string) string {
-	a.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec.Body.String()
 }

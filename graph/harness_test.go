@@ -149,6 +149,17 @@ func (a *api) post(query string, opts ...requestOption) *response {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	raw := postTo(a.srv, query, cfg)
+	resp := response{raw: raw}
+	if err := json.Unmarshal([]byte(raw), &resp); err != nil {
+		a.t.Fatalf("response %q: %v", raw, err)
+	}
+	return &resp
+}
+
+// postTo sends one GraphQL request to h and returns the response body as
+// written.
+func postTo(h http.Handler, query string, cfg requestConfig) string {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": cfg.vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -159,12 +170,8 @@ func (a *api) post(query string, opts ...requestOption) *response {
 		req = req.WithContext(creditdesk.WithActor(req.Context(), cfg.actor))
 	}
 	rec := httptest.NewRecorder()
-	a.srv.ServeHTTP(rec, req)
-	resp := response{raw: rec.Body.String()}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		a.t.Fatalf("response %q: %v", rec.Body.String(), err)
-	}
-	return &resp
+	h.ServeHTTP(rec, req)
+	return rec.Body.String()
 }
 
 // data runs a request that must succeed and decodes its data into v.
