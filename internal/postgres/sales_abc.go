@@ -44,7 +44,7 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		Share           decimal.NullDecimal
 		CumulativeShare decimal.NullDecimal
 		AbcClass        creditdesk.AbcClass
-		Total           decimal.Decimal
+		Total           decimal.NullDecimal
 	}
 	sq := namedQuery(salesQuery("abc.sql"), sqlArgs{
 		"sales":       customerMonthSales(q.Period, false),
@@ -54,6 +54,7 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 		"by_category": q.ByCategory,
 		"a":           a,
 		"b":           b,
+		"ratio_scale": creditdesk.RatioScale,
 	})
 	if err := s.DB.NewRaw("?", sq).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("abc analysis: %w", err)
@@ -69,7 +70,7 @@ func (s SalesStore) AbcAnalysis(ctx context.Context, q creditdesk.AbcQuery) (*cr
 	for i := range rows {
 		r := &rows[i]
 		if i == 0 {
-			rep.Total = creditdesk.NewMoney(r.Total)
+			rep.Total = creditdesk.NewMoney(r.Total.Decimal)
 		}
 		rep.Rows = append(rep.Rows, &creditdesk.AbcRow{
 			Customer:        &r.Customer,

@@ -8,7 +8,10 @@
 -- share across a threshold stays in the higher class. Customers with zero or
 -- negative sales are C (so is everyone when the ranking's total is not
 -- positive). The cut-offs compare exact sums (cum_(i-1) × total against
--- a × total), never rounded shares; only the output is rounded.
+-- a × total), never rounded shares; only the output is rounded: the shares
+-- leave the statement at the scale the API shows (?ratio_scale), since
+-- nothing computes with them afterwards, and the total, the same on every
+-- row, leaves it on the first row of each ranking only.
 WITH scope AS (
     SELECT c.id, c.code, c.industry
     FROM customers c
@@ -35,15 +38,15 @@ WITH scope AS (
 -- the attributes the query reads), so the report needs no second statement
 -- for them.
 SELECT ?columns, r.rank, r.sales,
-       cd_div(r.sales, r.ranking_total) AS share,
-       cd_div(r.cum, r.ranking_total) AS cumulative_share,
+       round(cd_div(r.sales, r.ranking_total), ?ratio_scale) AS share,
+       round(cd_div(r.cum, r.ranking_total), ?ratio_scale) AS cumulative_share,
        CASE
            WHEN r.sales <= 0 OR r.ranking_total <= 0 THEN 'C'
            WHEN r.cum - r.sales < ?a::numeric * r.ranking_total THEN 'A'
            WHEN r.cum - r.sales < ?b::numeric * r.ranking_total THEN 'B'
            ELSE 'C'
        END AS abc_class,
-       sum(r.sales) OVER () AS total
+       CASE WHEN r.rank = 1 THEN sum(r.sales) OVER () END AS total
 FROM ranked r
 JOIN customers c ON c.id = r.id
 ORDER BY CASE WHEN ?by_category THEN r.industry END COLLATE "C", r.rank
