@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -155,6 +156,53 @@ func TestDecimalOutputsHaveTheirScale(t *testing.T) {
 	} {
 		if got := written(tc.m); got != tc.want {
 			t.Errorf("wrote %s, want %s", got, tc.want)
+		}
+	}
+}
+
+// The output types write what decimal.StringFixed writes, for values at
+// their own scale (written without big.Int arithmetic), at fewer places, at
+// more (rounded), with positive exponents, beyond an int64 and around zero.
+func TestDecimalOutputsMatchStringFixed(t *testing.T) {
+	marshalers := []struct {
+		name   string
+		places int32
+		m      func(decimal.Decimal) graphql.Marshaler
+	}{
+		{"Money", creditdesk.MoneyScale, func(d decimal.Decimal) graphql.Marshaler { return scalar.MarshalMoney(creditdesk.NewMoney(d)) }},
+		{"Ratio", creditdesk.RatioScale, func(d decimal.Decimal) graphql.Marshaler { return scalar.MarshalRatio(creditdesk.NewRatio(d)) }},
+		{"Score", creditdesk.ScoreScale, func(d decimal.Decimal) graphql.Marshaler { return scalar.MarshalScore(creditdesk.NewScore(d)) }},
+		{"Rate", creditdesk.RateScale, func(d decimal.Decimal) graphql.Marshaler { return scalar.MarshalRate(creditdesk.Rate{Decimal: d}) }},
+		{"Quantity", creditdesk.QuantityScale, func(d decimal.Decimal) graphql.Marshaler {
+			return scalar.MarshalQuantity(creditdesk.Quantity{Decimal: d})
+		}},
+		{"UnitPrice", creditdesk.UnitPriceScale, func(d decimal.Decimal) graphql.Marshaler {
+			return scalar.MarshalUnitPrice(creditdesk.UnitPrice{Decimal: d})
+		}},
+	}
+	values := []decimal.Decimal{
+		{}, decimal.New(0, -2), decimal.New(0, 3), decimal.New(5, -3), decimal.New(-5, -3),
+		decimal.New(1, -8), decimal.New(-1, -8), decimal.New(123456789012345678, -2),
+		decimal.New(-123456789012345678, -2), decimal.New(999999999999999999, 0),
+		decimal.New(1, 17), decimal.New(12, 3), decimal.New(-7, 0),
+		decimal.RequireFromString("99999999999999999999.99"),
+		decimal.RequireFromString("-0.0000000000000000000001"),
+		decimal.RequireFromString("0.33333333333333333333"),
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		c := rng.Int64N(2_000_000_000_000) - 1_000_000_000_000
+		if rng.IntN(3) == 0 {
+			c = rng.Int64N(2000) - 1000
+		}
+		values = append(values, decimal.New(c, int32(rng.IntN(14))-10))
+	}
+	for _, m := range marshalers {
+		for _, d := range values {
+			want := `"` + d.StringFixed(m.places) + `"`
+			if got := written(m.m(d)); got != want {
+				t.Errorf("%s(%s) wrote %s, want %s", m.name, d, got, want)
+			}
 		}
 	}
 }

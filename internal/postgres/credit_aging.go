@@ -47,6 +47,22 @@ func agingAmounts(n int) string {
 	return "ARRAY[" + strings.Join(sums, ", ") + "]"
 }
 
+// agingMeasures is the measures column list of aging.sql: the opening
+// receivables, the sales and DSO, best possible DSO, ADD and CEI over them
+// (the trailing period's days, DSOPeriodDays, a constant) when the report
+// computes collection measures, nothing otherwise.
+func agingMeasures(collection bool) string {
+	if !collection {
+		return ""
+	}
+	return strings.ReplaceAll(`, g.opening, g.sales,
+       $days * cd_div(g.closing, g.sales) AS dso,
+       $days * cd_div(g.not_due, g.sales) AS best_dso,
+       $days * cd_div(g.closing - g.not_due, g.sales) AS add_days,
+       cd_div(g.opening + g.sales - g.closing, g.opening + g.sales - g.not_due) AS cei`,
+		"$days", strconv.Itoa(creditdesk.DSOPeriodDays))
+}
+
 // agingBases are the dates days overdue count from (DOMAIN.md §3).
 var agingBases = map[creditdesk.AgingBasis]string{
 	creditdesk.AgingDueDate:  "o.due_date",
@@ -114,7 +130,6 @@ func (s CreditStore) AgingReport(ctx context.Context, q creditdesk.AgingQuery) (
 		"asof":       q.AsOf,
 		"opening":    q.AsOf.AddDays(-creditdesk.DSOPeriodDays),
 		"from":       rep.PeriodFrom,
-		"days":       creditdesk.DSOPeriodDays,
 		"edges":      pgdialect.Array(q.Edges),
 		"basis":      bun.SafeQuery(basis),
 		"group":      bun.SafeQuery(group.group),
@@ -126,6 +141,7 @@ func (s CreditStore) AgingReport(ctx context.Context, q creditdesk.AgingQuery) (
 		"in_scope_l": scopeIn(ctx, q.Filter, "l.customer_id"),
 		"group_join": bun.SafeQuery(agingGroupJoin(group)),
 		"collection": bun.SafeQuery(strings.ToUpper(strconv.FormatBool(q.Collection))),
+		"measures":   bun.Safe(agingMeasures(q.Collection)),
 	}).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("ageing report as of %s: %w", q.AsOf, err)

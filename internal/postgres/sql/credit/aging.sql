@@ -23,7 +23,9 @@
 --   collection  TRUE to compute the opening receivables and the sales of
 --            the trailing period (DSO, CEI, ADD), FALSE to leave them out
 --            (the planner then drops those branches: the plain ageing reads
---            only the open items).
+--            only the open items);
+--   measures  with collection, the columns of those measures (agingMeasures),
+--            else empty.
 --
 -- Bucket 0 is "current" (days overdue <= 0); bucket k (1..n) holds
 -- edge[k-1]+1 .. edge[k] days; bucket n+1 is over the last edge.
@@ -69,15 +71,17 @@ WITH fact AS (
     ?group_join
     GROUP BY GROUPING SETS ((?group), ())
 )
+-- The collection measures are columns only when asked for (the measures
+-- empty otherwise), and the policy version is on the totals row only: a
+-- report by customer has tens of thousands of rows, and every value a row
+-- carries is read by the caller.
 SELECT CASE WHEN g.is_total THEN NULL ELSE ?key END AS key,
        CASE WHEN g.is_total THEN NULL ELSE ?label END AS label,
-       g.is_total, g.amounts, g.closing, g.not_due, g.opening, g.sales,
-       ?days * cd_div(g.closing, g.sales) AS dso,
-       ?days * cd_div(g.not_due, g.sales) AS best_dso,
-       ?days * cd_div(g.closing - g.not_due, g.sales) AS add_days,
-       cd_div(g.opening + g.sales - g.closing, g.opening + g.sales - g.not_due) AS cei,
-       (SELECT v.version FROM policy_versions v WHERE v.effective_from <= ?asof::date
-        ORDER BY v.effective_from DESC, v.version DESC LIMIT 1) AS policy_version
+       g.is_total, g.amounts, g.closing, g.not_due ?measures,
+       CASE WHEN g.is_total THEN
+           (SELECT v.version FROM policy_versions v WHERE v.effective_from <= ?asof::date
+            ORDER BY v.effective_from DESC, v.version DESC LIMIT 1)
+       END AS policy_version
 FROM grouped g
 ?labels
 -- A row is a group with open receivables; the totals cover every customer.

@@ -9,7 +9,7 @@
 -- negative sales are C (so is everyone when the ranking's total is not
 -- positive). The cut-offs compare exact sums (cum_(i-1) × total against
 -- a × total), never rounded shares; only the output is rounded: the shares
--- leave the statement at the scale the API shows (?ratio_scale), since
+-- leave the statement at the scale the API shows (ratio_scale), since
 -- nothing computes with them afterwards, and the total, the same on every
 -- row, leaves it on the first row of each ranking only.
 WITH scope AS (
