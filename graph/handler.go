@@ -29,14 +29,19 @@ func NewHandler(r *Resolver, log *slog.Logger) *handler.Server {
 	return newHandler(r, log, true)
 }
 
-// newHandler is NewHandler, with or without the direct rendering of lists
-// (direct.go); without it, every list is rendered by gqlgen's executor.
+// newHandler is NewHandler, with or without creditdesk's own rendering of
+// lists (direct.go) and writing of POST responses (transport.go); without
+// them, every list is rendered by gqlgen's executor and every response
+// written by gqlgen's transport, the reference both are held to.
 func newHandler(r *Resolver, log *slog.Logger, direct bool) *handler.Server {
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	if direct {
+		srv.AddTransport(postJSON{})
+	}
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
@@ -98,6 +103,16 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 			gerr.Extensions["code"] == "GRAPHQL_PARSE_FAILED" {
 			gerr.Extensions["code"] = creditdesk.EINVALID
 		}
+	case isRequestError(err):
+		// gqlgen's own answers about the request: a body that is not
+		// JSON, a persisted query the server does not hold (whose code
+		// tells the client to send the whole document).
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		if _, ok := gerr.Extensions["code"]; !ok {
+			gerr.Extensions["code"] = creditdesk.EINVALID
+		}
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		gerr.Message = "request cancelled or timed out"
 		gerr.Extensions = map[string]any{"code": creditdesk.EINTERNAL}
@@ -107,6 +122,15 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		gerr.Extensions = map[string]any{"code": creditdesk.EINTERNAL}
 	}
 	return gerr
+}
+
+// isRequestError reports an error gqlgen raised about the request as a
+// whole: its own error, wrapping no other and on no field's path. Resolvers
+// never return one (their errors are creditdesk's or Go's, and carry the
+// field's path).
+func isRequestError(err error) bool {
+	var ge *gqlerror.Error
+	return errors.As(err, &ge) && ge.Err == nil && len(ge.Path) == 0
 }
 
 // isInputError reports errors gqlgen raises for a malformed request (parse,
