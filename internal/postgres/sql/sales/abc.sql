@@ -34,7 +34,7 @@ WITH scope AS (
     WINDOW w AS (PARTITION BY CASE WHEN ?by_category THEN sc.industry END
                  ORDER BY coalesce(x.sales, 0) DESC, sc.code COLLATE "C")
 )
--- Each row carries its customer's archive record (?columns: all of it, or
+-- Each row carries its customer's archive record (columns: all of it, or
 -- the attributes the query reads), so the report needs no second statement
 -- for them.
 SELECT ?columns, r.rank, r.sales,

@@ -1,7 +1,7 @@
 -- Sales of a period by customer and calendar month: the whole months from the
 -- rollup sales_customer_months, the days of a partial month at either end
 -- from sales_lines. A pair may come in several rows; callers aggregate.
--- The lines' quantity is read only when asked for (?line_quantity is the
+-- The lines' quantity is read only when asked for (line_quantity is the
 -- column or NULL): the covering index on ship_date lacks it, and without it
 -- the partial months are read by an index-only scan.
 -- The three parts (rollup, head, tail) are separated by UNION ALL lines;

@@ -8,7 +8,7 @@
 -- meets compares exact amounts: sales >= required share × company total.
 -- The totals come first, in a row of their own (part 0), so they exist
 -- without rows and are not repeated on every row; with them the number of
--- rows of the whole report. ?after and ?limit choose a page of the rows in
+-- rows of the whole report. after and limit choose a page of the rows in
 -- the report's order (bucket, sales descending, code); TRUE and NULL take
 -- them all.
 WITH per_customer AS (
