@@ -1,14 +1,8 @@
 package graph_test
 
 import (
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"time"
-
-	"creditdesk/graph"
-	"creditdesk/internal/app"
 )
 
 // TestDirectListsMatchExecutor: the lists the server renders itself
@@ -36,9 +30,7 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 		    cost_amount, currency, exchange_rate, base_amount)
 		SELECT i.id, i.customer_id, (SELECT min(id) FROM products), i.ship_date, 1, 10.5, 10.5, 7, 'USD', 7.1234, 74.80
 		FROM invoices i WHERE i.number = 'K2-1'`)
-	executor := graph.NewReferenceHandler(app.NewResolver(a.db, func() time.Time {
-		return time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC)
-	}), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	executor := a.reference()
 
 	const customerFields = `code name shortName industry relationshipClass demandGrade dealerType businessType
 		enterpriseNature supervisingUnit headOfficeAddress address website foundedOn registeredCapital employees

@@ -25,9 +25,10 @@ import (
 // app.NewResolver behind graph.NewHandler, which installs the request
 // loaders per operation itself — over a fresh database.
 type api struct {
-	t   *testing.T
-	db  *bun.DB
-	srv http.Handler
+	t     *testing.T
+	db    *bun.DB
+	srv   http.Handler
+	clock creditdesk.Clock
 }
 
 // apiConfig is what an apiOption may change.
@@ -64,7 +65,22 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		res.ResponseCache = cfg.cache
 	}
 	h := graph.NewHandler(res, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return &api{t: t, db: db, srv: h}
+	return &api{t: t, db: db, srv: h, clock: cfg.clock}
+}
+
+// reference serves the same database with the same clock as a.srv, with
+// every list rendered by gqlgen's executor and every response written by
+// gqlgen's transport: what the server's own rendering and writing are held
+// to.
+func (a *api) reference() http.Handler {
+	return graph.NewReferenceHandler(app.NewResolver(a.db, a.clock), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// newPost is a GraphQL request over HTTP POST carrying body.
+func newPost(body io.Reader) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/graphql", body)
+	req.Header.Set("Content-Type", "application/json")
+	return req
 }
 
 // exec runs SQL (with bun's ?0 placeholders for args) against the test
@@ -161,8 +177,7 @@ func (a *api) post(query string, opts ...requestOption) *response {
 // written.
 func postTo(h http.Handler, query string, cfg requestConfig) string {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": cfg.vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	req := newPost(bytes.NewReader(body))
 	if cfg.counter != nil {
 		req = req.WithContext(postgres.WithStatementCounter(req.Context(), cfg.counter))
 	}

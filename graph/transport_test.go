@@ -4,16 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
-
-	"creditdesk/graph"
-	"creditdesk/internal/app"
 )
 
 // TestTransportMatchesGqlgen: a POST request is answered with the status,
@@ -24,9 +18,7 @@ import (
 func TestTransportMatchesGqlgen(t *testing.T) {
 	a := newAPI(t)
 	a.seedAccount(2)
-	reference := graph.NewReferenceHandler(app.NewResolver(a.db, func() time.Time {
-		return time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC)
-	}), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	reference := a.reference()
 
 	const data = `{"query":"{ customer(code: \"K1\") { code name invoices(first: 2, asOf: \"2025-06-30\") { edges { node { number openBalance } } } } }"}`
 	const dataAndError = `{"query":"{ a: customer(code: \"K1\") { code } b: creditClass(customerCode: \"NOPE\", asOf: \"2025-06-30\") { creditClass } }"}`
@@ -63,8 +55,7 @@ func TestTransportMatchesGqlgen(t *testing.T) {
 // exchange posts body to h with an Accept header (none when empty) and
 // returns the status, the content type and the body of the answer.
 func exchange(h http.Handler, body, accept string) string {
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	req := newPost(strings.NewReader(body))
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}

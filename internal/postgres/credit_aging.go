@@ -55,12 +55,11 @@ func agingMeasures(collection bool) string {
 	if !collection {
 		return ""
 	}
-	return strings.ReplaceAll(`, g.opening, g.sales,
-       $days * cd_div(g.closing, g.sales) AS dso,
-       $days * cd_div(g.not_due, g.sales) AS best_dso,
-       $days * cd_div(g.closing - g.not_due, g.sales) AS add_days,
-       cd_div(g.opening + g.sales - g.closing, g.opening + g.sales - g.not_due) AS cei`,
-		"$days", strconv.Itoa(creditdesk.DSOPeriodDays))
+	return fmt.Sprintf(`, g.opening, g.sales,
+       %[1]d * cd_div(g.closing, g.sales) AS dso,
+       %[1]d * cd_div(g.not_due, g.sales) AS best_dso,
+       %[1]d * cd_div(g.closing - g.not_due, g.sales) AS add_days,
+       cd_div(g.opening + g.sales - g.closing, g.opening + g.sales - g.not_due) AS cei`, creditdesk.DSOPeriodDays)
 }
 
 // agingBases are the dates days overdue count from (DOMAIN.md §3).
