@@ -29,8 +29,9 @@ type LoaderSource interface {
 	// AccountLists answers pages of a customer's contacts, history,
 	// invoices, payments, notes and sales lines — any mix of lists and
 	// customers — in one statement, with the records read along with them
-	// and an error per query.
-	AccountLists(ctx context.Context, qs []creditdesk.AccountListQuery) (
+	// and an error per query. The offices and users with the ids given, and
+	// the users' offices, come in the same statement, among the records.
+	AccountLists(ctx context.Context, qs []creditdesk.AccountListQuery, officeIDs, userIDs []int64) (
 		[]*creditdesk.AccountListPage, *creditdesk.RelatedRecords, []error)
 }
 
@@ -72,37 +73,33 @@ type Loaders struct {
 
 // fetchNow answers what a look-ahead already knows it needs at once, without
 // the loaders' wait: it calls the source directly and primes the loaders,
-// so the fields that ask next find the answers cached. Errors are left for
-// the fields' own loads to report.
+// so the fields that ask next find the answers cached. The offices and
+// users come with the lists when there are lists, in their statement.
+// Errors are left for the fields' own loads to report.
 func (l *Loaders) fetchNow(ctx context.Context, offices, users []int64, lists []creditdesk.AccountListQuery) {
-	var wg sync.WaitGroup
-	if len(offices) > 0 || len(users) > 0 {
-		wg.Go(func() {
-			if os, us, uos, err := l.src.OfficesAndUsers(ctx, offices, users); err == nil {
-				for i, o := range os {
-					l.Offices.Prime(offices[i], o)
-				}
-				for i, u := range us {
-					l.Users.Prime(users[i], u)
-				}
-				primeAll(l.Offices, uos, func(o *creditdesk.Office) int64 { return o.ID })
-			}
-		})
-	}
 	if len(lists) > 0 {
-		wg.Go(func() {
-			pages, rel, errs := l.src.AccountLists(ctx, lists)
-			if rel != nil {
-				l.prime(rel)
+		pages, rel, errs := l.src.AccountLists(ctx, lists, offices, users)
+		if rel != nil {
+			l.prime(rel)
+		}
+		for i, p := range pages {
+			if p != nil && (i >= len(errs) || errs[i] == nil) {
+				l.AccountLists.Prime(lists[i], p)
 			}
-			for i, p := range pages {
-				if p != nil && (i >= len(errs) || errs[i] == nil) {
-					l.AccountLists.Prime(lists[i], p)
-				}
-			}
-		})
+		}
+		return
 	}
-	wg.Wait()
+	if len(offices) > 0 || len(users) > 0 {
+		if os, us, uos, err := l.src.OfficesAndUsers(ctx, offices, users); err == nil {
+			for i, o := range os {
+				l.Offices.Prime(offices[i], o)
+			}
+			for i, u := range us {
+				l.Users.Prime(users[i], u)
+			}
+			primeAll(l.Offices, uos, func(o *creditdesk.Office) int64 { return o.ID })
+		}
+	}
 }
 
 // WithLoaders returns a context carrying a fresh set of loaders over src.
@@ -126,7 +123,7 @@ func WithLoaders(ctx context.Context, src LoaderSource) context.Context {
 	l.NoteAllocations = dataloadgen.NewLoader(byID(src.AllocationsByNote), loaderOptions...)
 	l.AccountLists = dataloadgen.NewLoader(func(ctx context.Context, qs []creditdesk.AccountListQuery) (
 		[]*creditdesk.AccountListPage, []error) {
-		pages, rel, errs := src.AccountLists(ctx, qs)
+		pages, rel, errs := src.AccountLists(ctx, qs, nil, nil)
 		if rel != nil {
 			l.prime(rel)
 		}

@@ -65,42 +65,59 @@ func (s LoaderStore) UsersByID(ctx context.Context, ids []int64) ([]*creditdesk.
 // what a page of customers refers to.
 func (s LoaderStore) OfficesAndUsers(ctx context.Context, officeIDs, userIDs []int64) (
 	[]*creditdesk.Office, []*creditdesk.User, []*creditdesk.Office, error) {
-	var rows []struct {
-		IsUser bool
-		ID     int64
-		Code   *string
-		Name   string
-		creditdesk.User
-		OfficeCode *string
-		OfficeName *string
+	var rows []officeOrUser
+	if err := s.DB.NewRaw(officesAndUsersSQL, pgdialect.Array(officeIDs), pgdialect.Array(userIDs)).
+		Scan(ctx, &rows); err != nil {
+		return nil, nil, nil, fmt.Errorf("load offices and users: %w", err)
 	}
-	if err := s.DB.NewRaw(`
+	offices, users, userOffices := officesAndUsers(rows)
+	return alignByID(officeIDs, offices, func(o *creditdesk.Office) int64 { return o.ID }),
+		alignByID(userIDs, users, func(u *creditdesk.User) int64 { return u.ID }), userOffices, nil
+}
+
+// officesAndUsersSQL reads the offices with the ids of its first argument
+// and the users with those of its second, with the users' offices: rows of
+// officeOrUser.
+const officesAndUsersSQL = `
 		SELECT false AS is_user, o.id, o.code, o.name, NULL AS username, NULL AS role, NULL::bigint AS office_id,
 		       NULL AS office_code, NULL AS office_name
 		FROM offices o WHERE o.id = ANY (?)
 		UNION ALL
 		SELECT true, u.id, NULL, u.name, u.username, u.role, u.office_id, o.code, o.name
 		FROM users u LEFT JOIN offices o ON o.id = u.office_id
-		WHERE u.id = ANY (?)`, pgdialect.Array(officeIDs), pgdialect.Array(userIDs)).Scan(ctx, &rows); err != nil {
-		return nil, nil, nil, fmt.Errorf("load offices and users: %w", err)
-	}
-	var offices, userOffices []*creditdesk.Office
-	var users []*creditdesk.User
+		WHERE u.id = ANY (?)`
+
+// officeOrUser is a row of officesAndUsersSQL, scanned by column or read
+// from its JSON.
+type officeOrUser struct {
+	IsUser     bool             `json:"is_user"`
+	ID         int64            `json:"id"`
+	Code       *string          `json:"code"`
+	Name       string           `json:"name"`
+	Username   *string          `json:"username"`
+	Role       *creditdesk.Role `json:"role"`
+	OfficeID   *int64           `json:"office_id"`
+	OfficeCode *string          `json:"office_code"`
+	OfficeName *string          `json:"office_name"`
+}
+
+// officesAndUsers splits rows of officesAndUsersSQL into the offices, the
+// users and the users' offices.
+func officesAndUsers(rows []officeOrUser) (offices []*creditdesk.Office, users []*creditdesk.User,
+	userOffices []*creditdesk.Office) {
 	for i := range rows {
 		r := &rows[i]
 		if !r.IsUser {
 			offices = append(offices, &creditdesk.Office{ID: r.ID, Code: *r.Code, Name: r.Name})
 			continue
 		}
-		u := r.User
-		u.ID, u.Name = r.ID, r.Name
-		users = append(users, &u)
-		if u.OfficeID != nil && r.OfficeCode != nil {
-			userOffices = append(userOffices, &creditdesk.Office{ID: *u.OfficeID, Code: *r.OfficeCode, Name: *r.OfficeName})
+		users = append(users, &creditdesk.User{ID: r.ID, Username: *r.Username, Name: r.Name, Role: *r.Role,
+			OfficeID: r.OfficeID})
+		if r.OfficeID != nil && r.OfficeCode != nil {
+			userOffices = append(userOffices, &creditdesk.Office{ID: *r.OfficeID, Code: *r.OfficeCode, Name: *r.OfficeName})
 		}
 	}
-	return alignByID(officeIDs, offices, func(o *creditdesk.Office) int64 { return o.ID }),
-		alignByID(userIDs, users, func(u *creditdesk.User) int64 { return u.ID }), userOffices, nil
+	return offices, users, userOffices
 }
 
 // ProductsByID returns the products with the ids, aligned to ids.
@@ -220,7 +237,13 @@ var accountLists = map[creditdesk.AccountList]bool{creditdesk.ListContacts: true
 // loaders), and per query its error: EINVALID for a bad cursor, EFORBIDDEN
 // for contacts (class-1 information, DOMAIN.md §8) asked by a role that may
 // not read them. A customer the actor cannot see has empty lists.
-func (s LoaderStore) AccountLists(ctx context.Context, qs []creditdesk.AccountListQuery) (
+//
+// The offices with officeIDs and the users with userIDs, with the users'
+// offices (what OfficesAndUsers reads), come in the same statement when
+// given, among the related records: an account page asks for its
+// customer's office and rep with its lists, and one statement fewer is a
+// fifth of PostgreSQL's work for the page.
+func (s LoaderStore) AccountLists(ctx context.Context, qs []creditdesk.AccountListQuery, officeIDs, userIDs []int64) (
 	[]*creditdesk.AccountListPage, *creditdesk.RelatedRecords, []error) {
 	pages := make([]*creditdesk.AccountListPage, len(qs))
 	errs := make([]error, len(qs))
@@ -243,33 +266,53 @@ func (s LoaderStore) AccountLists(ctx context.Context, qs []creditdesk.AccountLi
 		}
 		vals = append(vals, row)
 	}
-	if len(vals) == 0 {
-		return pages, related, errs
-	}
 	// One row per key the actor may see; cd_account_list answers it with
 	// the size of the whole list (counted before the cursor, so every page,
 	// an empty last page too, reports the same total) and the page as a JSON
 	// array of at most lim + 1 items (the extra one tells that a next page
 	// exists). Related records (users, products, invoice numbers,
-	// allocations) ride along inside the items.
-	var rows []struct {
-		Idx   int
-		Total int
-		Items json.RawMessage
-	}
-	err := s.DB.NewRaw(`
+	// allocations) ride along inside the items. The offices and users
+	// asked for come last, as one row of index -1 whose items are the rows
+	// of officesAndUsersSQL.
+	var parts []schema.QueryWithArgs
+	if len(vals) > 0 {
+		parts = append(parts, bun.SafeQuery(`(
 		WITH k (idx, list, customer_id, lim, after_key, after_id, as_of, open_only, statuses, date_from, date_to,
 		        allocations) AS (VALUES ?)
 		SELECT k.idx, l.total, l.items
 		FROM k JOIN customers c ON c.id = k.customer_id
 		CROSS JOIN LATERAL cd_account_list(k.list, k.customer_id, k.lim, k.after_key, k.after_id, k.as_of,
 		                                   k.open_only, k.statuses, k.date_from, k.date_to, k.allocations) l
-		WHERE ?`,
-		joinQueries(vals, ",\n"), CustomerPredicate(ctx, "c", nil)).Scan(ctx, &rows)
-	if err != nil {
+		WHERE ?)`, joinQueries(vals, ",\n"), CustomerPredicate(ctx, "c", nil)))
+	}
+	if len(officeIDs) > 0 || len(userIDs) > 0 {
+		parts = append(parts, bun.SafeQuery(`(SELECT -1 AS idx, 0 AS total, (SELECT json_agg(r) FROM (`+officesAndUsersSQL+`) r) AS items)`,
+			pgdialect.Array(officeIDs), pgdialect.Array(userIDs)))
+	}
+	if len(parts) == 0 {
+		return pages, related, errs
+	}
+	var rows []struct {
+		Idx   int
+		Total int
+		Items json.RawMessage
+	}
+	if err := s.DB.NewRaw("?", joinQueries(parts, "\nUNION ALL\n")).Scan(ctx, &rows); err != nil {
 		return fail(fmt.Errorf("load account lists: %w", err))
 	}
 	for _, r := range rows {
+		if r.Idx < 0 {
+			var ous []officeOrUser
+			if len(r.Items) > 0 {
+				if err := json.Unmarshal(r.Items, &ous); err != nil {
+					return fail(fmt.Errorf("decode offices and users: %w", err))
+				}
+			}
+			offices, users, userOffices := officesAndUsers(ous)
+			related.Offices = append(append(related.Offices, offices...), userOffices...)
+			related.Users = append(related.Users, users...)
+			continue
+		}
 		q := qs[r.Idx]
 		p := pages[r.Idx]
 		p.TotalCount = r.Total

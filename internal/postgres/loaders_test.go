@@ -102,7 +102,7 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 		{List: creditdesk.ListInvoices, CustomerID: k1, First: 5, AsOf: date("2025-06-10"), OpenOnly: true},
 		{List: creditdesk.ListInvoices, CustomerID: k1, First: 5, After: "bad", AsOf: asOf},
 	}
-	pages, rel, errs := src.AccountLists(f.ctx, qs)
+	pages, rel, errs := src.AccountLists(f.ctx, qs, nil, nil)
 	if len(pages) != len(qs) || len(errs) != len(qs) {
 		t.Fatalf("%d pages and %d errors for %d keys", len(pages), len(errs), len(qs))
 	}
@@ -127,14 +127,14 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 			t.Errorf("K2 page: %s total %d next %v", invoiceLines(p), p.TotalCount, p.HasNextPage)
 		}
 		// Page 2 and an empty page 3 report the same total.
-		p2, _, errs := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{inv(k1, 3, pages[0].Cursors[2])})
+		p2, _, errs := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{inv(k1, 3, pages[0].Cursors[2])}, nil, nil)
 		if errs[0] != nil {
 			t.Fatal(errs[0])
 		}
 		if got := invoiceLines(p2[0]); got != "I1 open 0.00 base 0.00 settled 2025-05-01; " || p2[0].TotalCount != 4 || p2[0].HasNextPage {
 			t.Errorf("K1 page 2: %s total %d next %v", got, p2[0].TotalCount, p2[0].HasNextPage)
 		}
-		p3, _, errs := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{inv(k1, 3, p2[0].Cursors[0])})
+		p3, _, errs := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{inv(k1, 3, p2[0].Cursors[0])}, nil, nil)
 		if errs[0] != nil {
 			t.Fatal(errs[0])
 		}
@@ -150,7 +150,7 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 			t.Errorf("open on 06-10: %s total %d", got, p.TotalCount)
 		}
 		all, _, _ := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{
-			{List: creditdesk.ListInvoices, CustomerID: k1, First: 5, AsOf: date("2025-06-10")}})
+			{List: creditdesk.ListInvoices, CustomerID: k1, First: 5, AsOf: date("2025-06-10")}}, nil, nil)
 		if !strings.Contains(invoiceLines(all[0]), "I3 open 0.00 base 0.00 settled 2025-06-01;") {
 			t.Errorf("I3 on 06-10 is settled by the note: %s", invoiceLines(all[0]))
 		}
@@ -174,7 +174,7 @@ func TestAccountListsPerCustomerPages(t *testing.T) {
 		}
 		// Asked for, the page carries them: the same as the loader's.
 		withAlloc, along, errs := src.AccountLists(f.ctx, []creditdesk.AccountListQuery{
-			{List: creditdesk.ListPayments, CustomerID: k1, First: 1, Allocations: true}})
+			{List: creditdesk.ListPayments, CustomerID: k1, First: 1, Allocations: true}}, nil, nil)
 		if a := along.PaymentAllocations[p.Payments[0].ID]; errs[0] != nil || withAlloc[0].Payments[0].ID != p.Payments[0].ID ||
 			len(a) != 1 || a[0].InvoiceNumber != "I2" || a[0].Kind != "PAYMENT" || a[0].Amount.String() != "10.00" {
 			t.Errorf("P2 allocations read along: %+v, %v", a, errs[0])
@@ -225,7 +225,7 @@ func TestLoadersApplyTheActorsScope(t *testing.T) {
 	pages, _, errs := src.AccountLists(ctx, []creditdesk.AccountListQuery{
 		{List: creditdesk.ListInvoices, CustomerID: k2, First: 5, AsOf: date("2025-06-30")},
 		{List: creditdesk.ListInvoices, CustomerID: k1, First: 5, AsOf: date("2025-06-30")},
-	})
+	}, nil, nil)
 	if errs[0] != nil || errs[1] != nil {
 		t.Fatal(errs)
 	}
@@ -240,7 +240,7 @@ func TestLoadersApplyTheActorsScope(t *testing.T) {
 	}
 
 	fin := creditdesk.WithActor(f.ctx, &creditdesk.User{ID: rep1, Username: "fin", Role: creditdesk.RoleFinance})
-	_, _, errs = src.AccountLists(fin, []creditdesk.AccountListQuery{{List: creditdesk.ListContacts, CustomerID: k1}})
+	_, _, errs = src.AccountLists(fin, []creditdesk.AccountListQuery{{List: creditdesk.ListContacts, CustomerID: k1}}, nil, nil)
 	wantCode(t, errs[0], creditdesk.EFORBIDDEN)
 }
 
@@ -271,5 +271,53 @@ func TestOfficesAndUsersInOneStatement(t *testing.T) {
 	}
 	if o, u, _, err := src.OfficesAndUsers(f.ctx, nil, []int64{rep}); err != nil || len(o) != 0 || u[0].Username != "rep1" {
 		t.Errorf("users only: %+v %+v %v", o, u, err)
+	}
+}
+
+// The offices and users an account page refers to come in the lists'
+// statement: the lists as without them, the offices and users (with the
+// users' offices) among the records read along; alone when every list is
+// refused.
+func TestAccountListsWithOfficesAndUsers(t *testing.T) {
+	f, k1, _, rep1 := accountFixture(t)
+	src := postgres.LoaderStore{DB: f.db}
+	sh := f.id(`SELECT id FROM offices WHERE code = 'SH'`)
+	var c postgres.StatementCounter
+	ctx := postgres.WithStatementCounter(f.ctx, &c)
+	qs := []creditdesk.AccountListQuery{{List: creditdesk.ListInvoices, CustomerID: k1, First: 2, AsOf: date("2025-06-30")}}
+	pages, rel, errs := src.AccountLists(ctx, qs, []int64{sh, 999}, []int64{rep1, 998})
+	if errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	if c.Count() != 1 {
+		t.Errorf("%d statements, want 1", c.Count())
+	}
+	if got := invoiceLines(pages[0]); got != "I4 open 400.00 base 2840.00 settled -; I3 open 300.00 base 300.00 settled -; " ||
+		pages[0].TotalCount != 4 {
+		t.Errorf("K1's invoices with the offices and users: %s total %d", got, pages[0].TotalCount)
+	}
+	related := func(rel *creditdesk.RelatedRecords) string {
+		codes := map[int64]string{}
+		var b strings.Builder
+		for _, o := range rel.Offices {
+			codes[o.ID] = o.Code
+			fmt.Fprintf(&b, "office %s; ", o.Code)
+		}
+		for _, u := range rel.Users {
+			fmt.Fprintf(&b, "user %s %s of %s; ", u.Username, u.Role, codes[*u.OfficeID])
+		}
+		return b.String()
+	}
+	// The office asked for, the rep's office, the rep.
+	if got, want := related(rel), "office SH; office BJ; user rep1 SALES_REP of BJ; "; got != want {
+		t.Errorf("read along: %s, want %s", got, want)
+	}
+
+	fin := creditdesk.WithActor(f.ctx, &creditdesk.User{ID: rep1, Username: "fin", Role: creditdesk.RoleFinance})
+	_, rel, errs = src.AccountLists(fin, []creditdesk.AccountListQuery{{List: creditdesk.ListContacts, CustomerID: k1}},
+		nil, []int64{rep1})
+	wantCode(t, errs[0], creditdesk.EFORBIDDEN)
+	if got, want := related(rel), "office BJ; user rep1 SALES_REP of BJ; "; got != want {
+		t.Errorf("with every list refused: %s, want %s", got, want)
 	}
 }
