@@ -6,7 +6,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test lint vet fmt-check staticcheck generate bench bench-quick
+.PHONY: all build run test lint vet fmt-check staticcheck generate bench bench-quick bench-import
 
 all: build
 
@@ -44,3 +44,7 @@ bench:
 ## bench-quick: the same suite on the medium data set, in about three minutes
 bench-quick:
 	$(GO) run ./bench/cmd/benchrun --scale medium --duration 1s --warmup 500ms --slice 500ms
+
+## bench-import: creditdesk import of the large data set against the import's floor (typed binary COPY), 2 loads each
+bench-import:
+	$(GO) run ./bench/cmd/benchrun --scale large --import 2

@@ -224,6 +224,17 @@ func (s *Server) dropClone(ctx context.Context, name string) error {
 // create; clones of templates of 256 MB or more go to disk, copied file by
 // file.
 func (s *Server) CloneDatabase(ctx context.Context, template string) (string, error) {
+	return s.cloneDatabase(ctx, template, false)
+}
+
+// CloneDatabaseOnDisk is CloneDatabase with the clone in the cluster's
+// default tablespace whatever the template's size, for a database that
+// must be written the way a deployed one is (the import benchmark).
+func (s *Server) CloneDatabaseOnDisk(ctx context.Context, template string) (string, error) {
+	return s.cloneDatabase(ctx, template, true)
+}
+
+func (s *Server) cloneDatabase(ctx context.Context, template string, onDisk bool) (string, error) {
 	var rnd [3]byte
 	_, _ = rand.Read(rnd[:])
 	name := fmt.Sprintf("%s%d_%d_%s", clonePrefix, os.Getpid(), counter.Add(1), hex.EncodeToString(rnd[:]))
@@ -235,7 +246,7 @@ func (s *Server) CloneDatabase(ctx context.Context, template string) (string, er
 	switch {
 	case size >= largeTemplate && s.fileCopy:
 		opts = " STRATEGY FILE_COPY"
-	case size < largeTemplate && s.scratch != "":
+	case size < largeTemplate && s.scratch != "" && !onDisk:
 		opts = " TABLESPACE " + devdb.Ident(s.scratch)
 	}
 	sql := "CREATE DATABASE " + devdb.Ident(name) + " TEMPLATE " + devdb.Ident(template) + opts

@@ -11,6 +11,12 @@
 //	go run ./bench/cmd/benchrun --scale medium
 //	go run ./bench/cmd/benchrun --scale large --duration 10s --warmup 3s
 //	go run ./bench/cmd/benchrun --scale medium --only account_page,aging_customer
+//
+// With --import N it measures the import instead: `creditdesk import` of the
+// data set's CSV files against the import's floor (the same rows COPY'd
+// typed into the tables), N timed loads of each, taken in turn.
+//
+//	go run ./bench/cmd/benchrun --scale large --import 2
 package main
 
 import (
@@ -51,6 +57,7 @@ func run() error {
 	cacheMB := flag.Int("response-cache-mb", 0, "creditdesk's response cache (0: off, every request computed like the floor's and the peer's)")
 	checkOnly := flag.Bool("check", false, "only check that floor and creditdesk agree; measure nothing")
 	rebuild := flag.Bool("rebuild", false, "drop and rebuild the data set's template database")
+	importRuns := flag.Int("import", 0, "measure the import instead of the queries: this many loads of creditdesk import and of its floor")
 	out := flag.String("out", "", "results directory (default bench/results in the checkout)")
 	flag.Parse()
 
@@ -91,8 +98,17 @@ func run() error {
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(os.Stderr, "[%6.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
 	}
+	data := bench.DataSet{Scale: sc, Seed: *seed, End: endDate}
+	if *importRuns > 0 {
+		res, err := bench.RunImport(ctx, bench.ImportOptions{Data: data, Runs: *importRuns, ResultsDir: dir, Logf: logf})
+		if res != nil {
+			fmt.Println(bench.ImportMarkdown(res))
+			logf("done; results in %s", dir)
+		}
+		return err
+	}
 	res, err := bench.Run(ctx, bench.Options{
-		Data: bench.DataSet{Scale: sc, Seed: *seed, End: endDate},
+		Data: data,
 		Load: bench.LoadOptions{Warmup: *warmup, Duration: *duration, Slice: *slice, Concurrency: levels,
 			MaxRequests: 1_000_000},
 		Only: names, NoPeer: *noPeer, PeerWorkers: *workers, ResponseCacheMB: *cacheMB, CheckOnly: *checkOnly,
