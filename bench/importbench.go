@@ -2,11 +2,9 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +13,7 @@ import (
 
 	"creditdesk/internal/csvimport"
 	"creditdesk/internal/demo"
+	"creditdesk/internal/devdb"
 	"creditdesk/internal/pgtest"
 	"creditdesk/internal/postgres"
 )
@@ -48,12 +47,7 @@ type ImportRun struct {
 
 // ImportResults are what the import benchmark measured.
 type ImportResults struct {
-	Started  time.Time         `json:"started"`
-	Finished time.Time         `json:"finished"`
-	Scale    string            `json:"scale"`
-	Seed     uint64            `json:"seed"`
-	End      string            `json:"end"`
-	Machine  map[string]string `json:"machine"`
+	RunInfo
 	// CSVRows is the number of data rows in the CSV files.
 	CSVRows int64 `json:"csv_rows"`
 	// TableRows is what the floor writes: every table of the loaded data
@@ -65,9 +59,11 @@ type ImportResults struct {
 // RunImport runs the import benchmark.
 func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 	logf := o.Logf
-	res := &ImportResults{Started: time.Now().UTC(), Scale: string(o.Data.Scale), Seed: o.Data.Seed,
-		End: o.Data.End.Format(time.DateOnly), Machine: map[string]string{
-			"go": runtime.Version(), "cpus": fmt.Sprint(runtime.NumCPU()), "generator": demo.GeneratorVersion}}
+	res := &ImportResults{RunInfo: newRunInfo(o.Data)}
+	root, err := devdb.FindRepoRoot()
+	if err != nil {
+		return nil, err
+	}
 	srv, err := pgtest.Default(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL: %w", err)
@@ -80,6 +76,12 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 	if err != nil {
 		return nil, err
 	}
+	admin, err := pgx.Connect(ctx, srv.URL("postgres"))
+	if err != nil {
+		return nil, err
+	}
+	res.Machine = machine(ctx, admin, root, true)
+	admin.Close(ctx)
 	tmp, err := os.MkdirTemp("", "creditdesk-bench-import-")
 	if err != nil {
 		return nil, err
@@ -369,16 +371,5 @@ func ImportMarkdown(r *ImportResults) string {
 }
 
 func writeImportResults(dir string, r *ImportResults) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	base := filepath.Join(dir, fmt.Sprintf("import-%s-%s", r.Scale, r.Started.Format("20060102-150405")))
-	if err := os.WriteFile(base+".json", b, 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(base+".md", []byte(ImportMarkdown(r)), 0o644)
+	return writeRun(dir, "import-"+r.Scale, r.RunInfo, r, ImportMarkdown(r))
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"creditdesk/internal/demo"
@@ -67,18 +68,28 @@ type QueryResult struct {
 	targets    map[string]Target
 }
 
-// Results are everything a run measured.
-type Results struct {
+// RunInfo is what every run records about itself: when, on which data set,
+// on which machine.
+type RunInfo struct {
 	Started  time.Time         `json:"started"`
 	Finished time.Time         `json:"finished"`
 	Scale    string            `json:"scale"`
 	Seed     uint64            `json:"seed"`
 	End      string            `json:"end"`
 	Machine  map[string]string `json:"machine"`
-	Build    BuildInfo         `json:"build"`
-	Sizes    map[string]int64  `json:"sizes"`
-	Params   Params            `json:"params"`
-	Load     struct {
+}
+
+func newRunInfo(d DataSet) RunInfo {
+	return RunInfo{Started: time.Now().UTC(), Scale: string(d.Scale), Seed: d.Seed, End: d.End.Format(time.DateOnly)}
+}
+
+// Results are everything a run measured.
+type Results struct {
+	RunInfo
+	Build  BuildInfo        `json:"build"`
+	Sizes  map[string]int64 `json:"sizes"`
+	Params Params           `json:"params"`
+	Load   struct {
 		WarmupSecs   float64 `json:"warmup_seconds"`
 		DurationSecs float64 `json:"duration_seconds"`
 		SliceSecs    float64 `json:"slice_seconds"`
@@ -105,8 +116,7 @@ func (r *Results) Mismatches() int {
 // measurements, results.
 func Run(ctx context.Context, o Options) (*Results, error) {
 	logf := o.Logf
-	res := &Results{Started: time.Now().UTC(), Scale: string(o.Data.Scale), Seed: o.Data.Seed,
-		End: o.Data.End.Format(time.DateOnly)}
+	res := &Results{RunInfo: newRunInfo(o.Data)}
 	res.Load.WarmupSecs, res.Load.DurationSecs, res.Load.SliceSecs = o.Load.Warmup.Seconds(), o.Load.Duration.Seconds(), o.Load.Slice.Seconds()
 	res.Load.Concurrency, res.Load.PeerWorkers = o.Load.Concurrency, o.PeerWorkers
 	res.Load.ResponseCacheMB = o.ResponseCacheMB
@@ -376,7 +386,9 @@ func check(ctx context.Context, q Query, p Params, fields map[string]bool, cdc, 
 	return qr
 }
 
-func machine(ctx context.Context, pool *pgxpool.Pool, root string, noPeer bool) map[string]string {
+func machine(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, root string, noPeer bool) map[string]string {
 	m := map[string]string{
 		"go":   runtime.Version(),
 		"cpus": fmt.Sprint(runtime.NumCPU()),
@@ -398,12 +410,12 @@ func machine(ctx context.Context, pool *pgxpool.Pool, root string, noPeer bool) 
 		m["kernel"] = strings.TrimSpace(string(b))
 	}
 	var v string
-	if err := pool.QueryRow(ctx, "SELECT version()").Scan(&v); err == nil {
+	if err := db.QueryRow(ctx, "SELECT version()").Scan(&v); err == nil {
 		m["postgres"] = v
 	}
 	for _, s := range []string{"shared_buffers", "work_mem", "max_parallel_workers_per_gather", "jit"} {
 		var x string
-		if err := pool.QueryRow(ctx, "SELECT current_setting($1)", s).Scan(&x); err == nil {
+		if err := db.QueryRow(ctx, "SELECT current_setting($1)", s).Scan(&x); err == nil {
 			m["pg."+s] = x
 		}
 	}
@@ -415,19 +427,24 @@ func machine(ctx context.Context, pool *pgxpool.Pool, root string, noPeer bool) 
 }
 
 func writeResults(dir string, r *Results) error {
+	return writeRun(dir, r.Scale, r.RunInfo, r, Markdown(r))
+}
+
+// writeRun writes a run's results as PREFIX-TIMESTAMP.json (every number)
+// and .md (the table).
+func writeRun(dir, prefix string, info RunInfo, v any, markdown string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	stamp := r.Started.Format("20060102-150405")
-	base := filepath.Join(dir, fmt.Sprintf("%s-%s", r.Scale, stamp))
+	base := filepath.Join(dir, prefix+"-"+info.Started.Format("20060102-150405"))
 	if err := os.WriteFile(base+".json", b, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(base+".md", []byte(Markdown(r)), 0o644)
+	return os.WriteFile(base+".md", []byte(markdown), 0o644)
 }
 
 func lastLines(s string, n int) string {
