@@ -56,6 +56,9 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 			customer { ` + customerFields + ` } industry rank sales share cumulativeShare abcClass } } }`,
 		"ageing rows": `{ agingReport(asOf: "2025-06-30", groupBy: CUSTOMER) { rows { key label total amounts
 			notDue overdue openingReceivables sales dso bestPossibleDso add cei } } }`,
+		"credit positions, every field": `{ creditPositions(asOf: "2025-06-30", first: 10) { totalCount edges { cursor
+			node { customer { ` + customerFields + ` } asOf policyVersion openReceivables unsettledNotes exposure
+			creditLimit utilization alert warnRatio } } } }`,
 		"foreign-currency invoice": `{ customer(code: "K2") { invoices(first: 5, asOf: "2025-06-30") { edges { node {
 			number amount exchangeRate baseAmount openBalance openBase } } } } }`,
 		"a field the writer does not know": `{ customer(code: "K1") { payments(first: 10) { edges { node {
@@ -73,12 +76,15 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 		})
 	}
 	// The values the comparison covers are really there.
-	all := postTo(a.srv, queries["customer list, every field"], requestConfig{}) + postTo(a.srv, queries["foreign-currency invoice"], requestConfig{})
+	all := postTo(a.srv, queries["customer list, every field"], requestConfig{}) + postTo(a.srv, queries["foreign-currency invoice"], requestConfig{}) +
+		postTo(a.srv, queries["credit positions, every field"], requestConfig{})
 	for _, want := range []string{`"name":"客户\"二\""`, `"headOfficeAddress":"北京\n海淀"`, `"registeredCapital":"1234567.50"`,
 		`"requiredShare":"0.125000"`, `"dealerClassQuarter":"2025Q1"`, `"bankrupt":true`, `"shortName":null`,
-		`"openBalance":"10.50","openBase":"74.80"`} {
+		`"openBalance":"10.50","openBase":"74.80"`,
+		`"exposure":"74.80","creditLimit":"50000.00","utilization":"0.001496","alert":"OK","warnRatio":"0.900000"`,
+		`"exposure":"160.00","creditLimit":null,"utilization":null,"alert":"EXCEEDED"`} {
 		if !strings.Contains(all, want) {
-			t.Errorf("customer list lacks %s: %s", want, all)
+			t.Errorf("the answers lack %s: %s", want, all)
 		}
 	}
 }

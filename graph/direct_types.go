@@ -25,6 +25,7 @@ func newDirectLists(r *Resolver) *directLists {
 	note := &objectDef[*creditdesk.Note]{name: "Note"}
 	history := &objectDef[*creditdesk.HistoryEntry]{name: "HistoryEntry"}
 	abcRow := &objectDef[*creditdesk.AbcRow]{name: "AbcRow"}
+	position := &objectDef[*creditdesk.CreditPosition]{name: "CreditPosition"}
 	agingRow := &objectDef[*creditdesk.AgingRow]{name: "AgingRow"}
 
 	offices := func(l *Loaders) *dataloadgen.Loader[int64, *creditdesk.Office] { return l.Offices }
@@ -168,6 +169,20 @@ func newDirectLists(r *Resolver) *directLists {
 		"cumulativeShare": leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return optional(a.CumulativeShare, ratio) }),
 		"abcClass":        leaf(func(a *creditdesk.AbcRow) graphql.Marshaler { return str(a.AbcClass) }),
 	}
+	position.fields = map[string]fieldDef[*creditdesk.CreditPosition]{
+		"customer": nested(customer, func(p *creditdesk.CreditPosition) *creditdesk.Customer { return p.Customer }, true),
+		"asOf":     leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return date(p.AsOf) }),
+		"policyVersion": leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler {
+			return graphql.MarshalInt(p.PolicyVersion)
+		}),
+		"openReceivables": leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return money(p.OpenReceivables) }),
+		"unsettledNotes":  leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return money(p.UnsettledNotes) }),
+		"exposure":        leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return money(p.Exposure) }),
+		"creditLimit":     leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return optional(p.CreditLimit, money) }),
+		"utilization":     leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return optional(p.Utilization, ratio) }),
+		"alert":           leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return str(p.Alert) }),
+		"warnRatio":       leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return ratio(p.WarnRatio) }),
+	}
 	agingRow.fields = map[string]fieldDef[*creditdesk.AgingRow]{
 		"key":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return graphql.MarshalString(a.Key) }),
 		"label":              leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return graphql.MarshalString(a.Label) }),
@@ -196,11 +211,15 @@ func newDirectLists(r *Resolver) *directLists {
 		"HistoryEntry":     history,
 		"AbcRow":           abcRow,
 		"AgingRow":         agingRow,
+		"CreditPosition":   position,
 		"CustomerEdge":     edge("CustomerEdge", customer, func(e *model.CustomerEdge) (string, *creditdesk.Customer) { return e.Cursor, e.Node }),
 		"InvoiceEdge":      edge("InvoiceEdge", invoice, func(e *model.InvoiceEdge) (string, *creditdesk.Invoice) { return e.Cursor, e.Node }),
 		"PaymentEdge":      edge("PaymentEdge", payment, func(e *model.PaymentEdge) (string, *creditdesk.Payment) { return e.Cursor, e.Node }),
 		"NoteEdge":         edge("NoteEdge", note, func(e *model.NoteEdge) (string, *creditdesk.Note) { return e.Cursor, e.Node }),
 		"HistoryEntryEdge": edge("HistoryEntryEdge", history, func(e *model.HistoryEntryEdge) (string, *creditdesk.HistoryEntry) { return e.Cursor, e.Node }),
+		"CreditPositionEdge": edge("CreditPositionEdge", position, func(e *model.CreditPositionEdge) (string, *creditdesk.CreditPosition) {
+			return e.Cursor, e.Node
+		}),
 	}}
 }
 
