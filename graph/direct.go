@@ -226,6 +226,32 @@ func nested[T, U any](o *objectDef[*U], get func(T) *U, nonNull bool) fieldDef[T
 	return objectField(o, func(_ context.Context, v T) (*U, error) { return get(v), nil }, nil, nonNull)
 }
 
+// nestedList writes a member of T that is a non-null list of non-null
+// objects ([U!]!), such as a scorecard's metrics; a nil element falls back.
+// Its elements' fields are struct members: a selection that would load
+// anything through a dataloader is left to the executor.
+func nestedList[T, U any](o *objectDef[*U], get func(T) []*U) fieldDef[T] {
+	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool) {
+		inner, ok := o.compile(oc, f.Selections)
+		if !ok || inner.prime != nil {
+			return compiled[T]{}, false
+		}
+		return compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
+			w.WriteByte('[')
+			for i, u := range get(v) {
+				if i > 0 {
+					w.WriteByte(',')
+				}
+				if u == nil || !inner.write(ctx, w, u) {
+					return false
+				}
+			}
+			w.WriteByte(']')
+			return true
+		}}, true
+	}
+}
+
 // loaded writes an object-valued field that its resolver reads through a
 // dataloader: the whole list's keys are loaded in one batch first, so that
 // the resolver, called per element, finds its answer in the loader's cache.

@@ -59,6 +59,9 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 		"credit positions, every field": `{ creditPositions(asOf: "2025-06-30", first: 10) { totalCount edges { cursor
 			node { customer { ` + customerFields + ` } asOf policyVersion openReceivables unsettledNotes exposure
 			creditLimit utilization alert warnRatio } } } }`,
+		"dealer scorecards, every field": `{ dealerScorecards(quarter: "2025Q2") { customer { ` + customerFields + ` }
+			quarter dealerType metrics { __typename metric score weight } composite complete rank dealerClass
+			supportPolicy sales target attainment rewardPoints policyVersion evaluationId evaluatedAt } }`,
 		"foreign-currency invoice": `{ customer(code: "K2") { invoices(first: 5, asOf: "2025-06-30") { edges { node {
 			number amount exchangeRate baseAmount openBalance openBase } } } } }`,
 		"a field the writer does not know": `{ customer(code: "K1") { payments(first: 10) { edges { node {
@@ -77,12 +80,15 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 	}
 	// The values the comparison covers are really there.
 	all := postTo(a.srv, queries["customer list, every field"], requestConfig{}) + postTo(a.srv, queries["foreign-currency invoice"], requestConfig{}) +
-		postTo(a.srv, queries["credit positions, every field"], requestConfig{})
+		postTo(a.srv, queries["credit positions, every field"], requestConfig{}) +
+		postTo(a.srv, queries["dealer scorecards, every field"], requestConfig{})
 	for _, want := range []string{`"name":"客户\"二\""`, `"headOfficeAddress":"北京\n海淀"`, `"registeredCapital":"1234567.50"`,
 		`"requiredShare":"0.125000"`, `"dealerClassQuarter":"2025Q1"`, `"bankrupt":true`, `"shortName":null`,
 		`"openBalance":"10.50","openBase":"74.80"`,
 		`"exposure":"74.80","creditLimit":"50000.00","utilization":"0.001496","alert":"OK","warnRatio":"0.900000"`,
-		`"exposure":"160.00","creditLimit":null,"utilization":null,"alert":"EXCEEDED"`} {
+		`"exposure":"160.00","creditLimit":null,"utilization":null,"alert":"EXCEEDED"`,
+		`"dealerScorecards":[{"customer":{"code":"K2"`, `"metrics":[{"__typename":"DealerMetricScore","metric":"SALES_ABSOLUTE","score":"100.00","weight":"20.00"}`,
+		`"score":null`, `"sales":"74.80","target":null,"attainment":null`, `"evaluationId":null,"evaluatedAt":null`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the answers lack %s: %s", want, all)
 		}

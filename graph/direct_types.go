@@ -26,6 +26,8 @@ func newDirectLists(r *Resolver) *directLists {
 	history := &objectDef[*creditdesk.HistoryEntry]{name: "HistoryEntry"}
 	abcRow := &objectDef[*creditdesk.AbcRow]{name: "AbcRow"}
 	position := &objectDef[*creditdesk.CreditPosition]{name: "CreditPosition"}
+	scorecard := &objectDef[*creditdesk.DealerScorecard]{name: "DealerScorecard"}
+	metricScore := &objectDef[*creditdesk.DealerMetricScore]{name: "DealerMetricScore"}
 	agingRow := &objectDef[*creditdesk.AgingRow]{name: "AgingRow"}
 
 	offices := func(l *Loaders) *dataloadgen.Loader[int64, *creditdesk.Office] { return l.Offices }
@@ -183,6 +185,36 @@ func newDirectLists(r *Resolver) *directLists {
 		"alert":           leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return str(p.Alert) }),
 		"warnRatio":       leaf(func(p *creditdesk.CreditPosition) graphql.Marshaler { return ratio(p.WarnRatio) }),
 	}
+	score := scalar.MarshalScore
+	metricScore.fields = map[string]fieldDef[*creditdesk.DealerMetricScore]{
+		"metric": leaf(func(m *creditdesk.DealerMetricScore) graphql.Marshaler { return str(m.Metric) }),
+		"score":  leaf(func(m *creditdesk.DealerMetricScore) graphql.Marshaler { return optional(m.Score, score) }),
+		"weight": leaf(func(m *creditdesk.DealerMetricScore) graphql.Marshaler { return score(m.Weight) }),
+	}
+	scorecard.fields = map[string]fieldDef[*creditdesk.DealerScorecard]{
+		"customer":   nested(customer, func(d *creditdesk.DealerScorecard) *creditdesk.Customer { return d.Customer }, true),
+		"quarter":    leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return scalar.MarshalQuarter(d.Quarter) }),
+		"dealerType": leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return str(d.DealerType) }),
+		"metrics": nestedList(metricScore, func(d *creditdesk.DealerScorecard) []*creditdesk.DealerMetricScore {
+			return d.Metrics
+		}),
+		"composite":     leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return score(d.Composite) }),
+		"complete":      leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return graphql.MarshalBoolean(d.Complete) }),
+		"rank":          leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return graphql.MarshalInt(d.Rank) }),
+		"dealerClass":   leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return str(d.DealerClass) }),
+		"supportPolicy": leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return graphql.MarshalString(d.SupportPolicy()) }),
+		"sales":         leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return money(d.Sales) }),
+		"target":        leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return optional(d.Target, money) }),
+		"attainment":    leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return optional(d.Attainment, ratio) }),
+		"rewardPoints":  leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return score(d.RewardPoints) }),
+		"policyVersion": leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler { return graphql.MarshalInt(d.PolicyVersion) }),
+		"evaluationId": leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler {
+			return optional(d.EvaluationID, graphql.MarshalInt64)
+		}),
+		"evaluatedAt": leaf(func(d *creditdesk.DealerScorecard) graphql.Marshaler {
+			return optional(d.EvaluatedAt, graphql.MarshalTime)
+		}),
+	}
 	agingRow.fields = map[string]fieldDef[*creditdesk.AgingRow]{
 		"key":                leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return graphql.MarshalString(a.Key) }),
 		"label":              leaf(func(a *creditdesk.AgingRow) graphql.Marshaler { return graphql.MarshalString(a.Label) }),
@@ -212,6 +244,7 @@ func newDirectLists(r *Resolver) *directLists {
 		"AbcRow":           abcRow,
 		"AgingRow":         agingRow,
 		"CreditPosition":   position,
+		"DealerScorecard":  scorecard,
 		"CustomerEdge":     edge("CustomerEdge", customer, func(e *model.CustomerEdge) (string, *creditdesk.Customer) { return e.Cursor, e.Node }),
 		"InvoiceEdge":      edge("InvoiceEdge", invoice, func(e *model.InvoiceEdge) (string, *creditdesk.Invoice) { return e.Cursor, e.Node }),
 		"PaymentEdge":      edge("PaymentEdge", payment, func(e *model.PaymentEdge) (string, *creditdesk.Payment) { return e.Cursor, e.Node }),
