@@ -89,11 +89,13 @@ type compiled[T any] struct {
 // fieldDef compiles one selected field of T.
 type fieldDef[T any] func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool)
 
-// objectDef is an object type the direct writer knows: its GraphQL name and
-// the fields it can write from T, a pointer to the type's Go struct.
+// objectDef is an object type the direct writer knows: its GraphQL name, the
+// interfaces it implements (for fragments on them) and the fields it can
+// write from T, a pointer to the type's Go struct.
 type objectDef[T any] struct {
-	name   string
-	fields map[string]fieldDef[T]
+	name       string
+	interfaces []string
+	fields     map[string]fieldDef[T]
 }
 
 func (o *objectDef[T]) compile(oc *graphql.OperationContext, sel ast.SelectionSet) (compiled[T], bool) {
@@ -101,7 +103,7 @@ func (o *objectDef[T]) compile(oc *graphql.OperationContext, sel ast.SelectionSe
 		key []byte
 		c   compiled[T]
 	}
-	collected := graphql.CollectFields(oc, sel, []string{o.name})
+	collected := graphql.CollectFields(oc, sel, append([]string{o.name}, o.interfaces...))
 	steps := make([]step, 0, len(collected))
 	var primes []func(context.Context, []T)
 	for _, f := range collected {
@@ -228,9 +230,43 @@ func nested[T, U any](o *objectDef[*U], get func(T) *U, nonNull bool) fieldDef[T
 
 // nestedList writes a member of T that is a non-null list of non-null
 // objects ([U!]!), such as a scorecard's metrics; a nil element falls back.
-// Its elements' fields are struct members: a selection that would load
-// anything through a dataloader is left to the executor.
 func nestedList[T, U any](o *objectDef[*U], get func(T) []*U) fieldDef[T] {
+	return nestedListOf(o, func(w *bytes.Buffer, v T, write func(*U) bool) bool {
+		for i, u := range get(v) {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			if u == nil || !write(u) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// valueList writes a member of T that is a non-null list of non-null
+// objects held by value ([]U), such as a metrics row's dimension values.
+func valueList[T, U any](o *objectDef[*U], get func(T) []U) fieldDef[T] {
+	return nestedListOf(o, func(w *bytes.Buffer, v T, write func(*U) bool) bool {
+		us := get(v)
+		for i := range us {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			if !write(&us[i]) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// nestedListOf compiles the selection of a list member of T against o and
+// writes the list with each, which calls write on the list's elements in
+// order and writes the commas between them. The elements' fields are
+// struct members: a selection that would load anything through a
+// dataloader is left to the executor.
+func nestedListOf[T, U any](o *objectDef[*U], each func(w *bytes.Buffer, v T, write func(*U) bool) bool) fieldDef[T] {
 	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool) {
 		inner, ok := o.compile(oc, f.Selections)
 		if !ok || inner.prime != nil {
@@ -238,13 +274,8 @@ func nestedList[T, U any](o *objectDef[*U], get func(T) []*U) fieldDef[T] {
 		}
 		return compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
 			w.WriteByte('[')
-			for i, u := range get(v) {
-				if i > 0 {
-					w.WriteByte(',')
-				}
-				if u == nil || !inner.write(ctx, w, u) {
-					return false
-				}
+			if !each(w, v, func(u *U) bool { return inner.write(ctx, w, u) }) {
+				return false
 			}
 			w.WriteByte(']')
 			return true

@@ -62,6 +62,13 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 		"dealer scorecards, every field": `{ dealerScorecards(quarter: "2025Q2") { customer { ` + customerFields + ` }
 			quarter dealerType metrics { __typename metric score weight } composite complete rank dealerClass
 			supportPolicy sales target attainment rewardPoints policyVersion evaluationId evaluatedAt } }`,
+		"metrics rows, every field": `{ metrics(input: { measures: [SALES, COST, GROSS_MARGIN, QUANTITY, INVOICE_COUNT,
+			CUSTOMER_COUNT, OPEN_RECEIVABLES], dimensions: [OFFICE, REP, INDUSTRY, CREDIT_CLASS], grain: MONTH,
+			period: { from: "2025-04-01", to: "2025-06-30" } }) { rows { __typename period periodStart periodEnd
+			dimensions { __typename dimension key label } values { __typename measure value
+			... on RatioMeasureValue { r: value } ... on MeasureValue { m: measure } ...V } }
+			totals { values { measure value } } } }
+			fragment V on CountMeasureValue { c: value }`,
 		"foreign-currency invoice": `{ customer(code: "K2") { invoices(first: 5, asOf: "2025-06-30") { edges { node {
 			number amount exchangeRate baseAmount openBalance openBase } } } } }`,
 		"a field the writer does not know": `{ customer(code: "K1") { payments(first: 10) { edges { node {
@@ -81,14 +88,20 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 	// The values the comparison covers are really there.
 	all := postTo(a.srv, queries["customer list, every field"], requestConfig{}) + postTo(a.srv, queries["foreign-currency invoice"], requestConfig{}) +
 		postTo(a.srv, queries["credit positions, every field"], requestConfig{}) +
-		postTo(a.srv, queries["dealer scorecards, every field"], requestConfig{})
+		postTo(a.srv, queries["dealer scorecards, every field"], requestConfig{}) +
+		postTo(a.srv, queries["metrics rows, every field"], requestConfig{})
 	for _, want := range []string{`"name":"客户\"二\""`, `"headOfficeAddress":"北京\n海淀"`, `"registeredCapital":"1234567.50"`,
 		`"requiredShare":"0.125000"`, `"dealerClassQuarter":"2025Q1"`, `"bankrupt":true`, `"shortName":null`,
 		`"openBalance":"10.50","openBase":"74.80"`,
 		`"exposure":"74.80","creditLimit":"50000.00","utilization":"0.001496","alert":"OK","warnRatio":"0.900000"`,
 		`"exposure":"160.00","creditLimit":null,"utilization":null,"alert":"EXCEEDED"`,
 		`"dealerScorecards":[{"customer":{"code":"K2"`, `"metrics":[{"__typename":"DealerMetricScore","metric":"SALES_ABSOLUTE","score":"100.00","weight":"20.00"}`,
-		`"score":null`, `"sales":"74.80","target":null,"attainment":null`, `"evaluationId":null,"evaluatedAt":null`} {
+		`"score":null`, `"sales":"74.80","target":null,"attainment":null`, `"evaluationId":null,"evaluatedAt":null`,
+		`{"__typename":"MetricsRow","period":"2025-05","periodStart":"2025-05-01","periodEnd":"2025-05-31"`,
+		`{"__typename":"DimensionValue","dimension":"REP","key":"mgr"`,
+		`{"__typename":"RatioMeasureValue","measure":"GROSS_MARGIN","value":null,"r":null,"m":"GROSS_MARGIN"}`,
+		`{"__typename":"QuantityMeasureValue","measure":"QUANTITY","value":"1.000","m":"QUANTITY"}`,
+		`{"__typename":"CountMeasureValue","measure":"INVOICE_COUNT","value":"1","m":"INVOICE_COUNT","c":"1"}`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the answers lack %s: %s", want, all)
 		}
