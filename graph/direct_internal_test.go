@@ -44,7 +44,7 @@ func selectionAt(t *testing.T, query string, path ...string) (*graphql.Operation
 
 // TestDirectListsCoverTheBenchmarkedLists: the lists of the account page, the
 // customer list, ABC, ageing by customer, credit positions, dealer
-// scorecards and metrics, as the benchmark asks for them (bench/queries), are rendered directly; a list
+// scorecards, product mix and metrics, as the benchmark asks for them (bench/queries), are rendered directly; a list
 // selecting a field the writer does not know is left to the executor.
 func TestDirectListsCoverTheBenchmarkedLists(t *testing.T) {
 	d := newDirectLists(&Resolver{})
@@ -71,6 +71,7 @@ func TestDirectListsCoverTheBenchmarkedLists(t *testing.T) {
 		{benchQuery("credit_positions"), "CreditPositionEdge", []string{"creditPositions", "edges"}, true},
 		{benchQuery("dealer_scorecards"), "DealerScorecard", []string{"dealerScorecards"}, true},
 		{benchQuery("metrics_office_monthly"), "MetricsRow", []string{"metrics", "rows"}, true},
+		{benchQuery("product_mix"), "ProductMixRow", []string{"productMix", "rows"}, true},
 		{benchQuery("metrics_industry_receivables"), "MetricsRow", []string{"metrics", "rows"}, true},
 		{`{ customer(code: "C") { payments(first: 20) { edges { node { reference allocations { amount } } } } } }`,
 			"PaymentEdge", []string{"customer", "payments", "edges"}, false},

@@ -29,6 +29,15 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 		INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
 		    cost_amount, currency, exchange_rate, base_amount)
 		SELECT i.id, i.customer_id, (SELECT min(id) FROM products), i.ship_date, 1, 10.5, 10.5, 7, 'USD', 7.1234, 74.80
+		FROM invoices i WHERE i.number = 'K2-1';
+		INSERT INTO inventory_snapshots (customer_id, product_id, month, opening, closing)
+		SELECT c.id, (SELECT min(id) FROM products), DATE '2025-05-01', 3, 4 FROM customers c WHERE c.code = 'K2';
+		INSERT INTO targets (customer_id, month, product_id, amount)
+		SELECT c.id, DATE '2025-05-01', (SELECT min(id) FROM products), 100 FROM customers c WHERE c.code = 'K2';
+		INSERT INTO products (code, name, category, unit_cost) VALUES ('PR-K2', '产品"K2"', '类一', 1.5);
+		INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
+		    cost_amount, currency, exchange_rate, base_amount)
+		SELECT i.id, i.customer_id, (SELECT id FROM products WHERE code = 'PR-K2'), i.ship_date, 2, 1, 2, 1, 'USD', 7.1234, 14.25
 		FROM invoices i WHERE i.number = 'K2-1'`)
 	executor := a.reference()
 
@@ -69,6 +78,9 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 			... on RatioMeasureValue { r: value } ... on MeasureValue { m: measure } ...V } }
 			totals { values { measure value } } } }
 			fragment V on CountMeasureValue { c: value }`,
+		"product mix rows, every field": `{ productMix(period: { from: "2025-04-01", to: "2025-06-30" }) { total rows {
+			__typename product { __typename code name category unitCost } rank sales share cumulativeShare cost
+			grossProfit grossMargin averageInventory turnover crossRatio contributionRatio target attainment } } }`,
 		"foreign-currency invoice": `{ customer(code: "K2") { invoices(first: 5, asOf: "2025-06-30") { edges { node {
 			number amount exchangeRate baseAmount openBalance openBase } } } } }`,
 		"a field the writer does not know": `{ customer(code: "K1") { payments(first: 10) { edges { node {
@@ -89,18 +101,22 @@ func TestDirectListsMatchExecutor(t *testing.T) {
 	all := postTo(a.srv, queries["customer list, every field"], requestConfig{}) + postTo(a.srv, queries["foreign-currency invoice"], requestConfig{}) +
 		postTo(a.srv, queries["credit positions, every field"], requestConfig{}) +
 		postTo(a.srv, queries["dealer scorecards, every field"], requestConfig{}) +
-		postTo(a.srv, queries["metrics rows, every field"], requestConfig{})
+		postTo(a.srv, queries["metrics rows, every field"], requestConfig{}) +
+		postTo(a.srv, queries["product mix rows, every field"], requestConfig{})
 	for _, want := range []string{`"name":"客户\"二\""`, `"headOfficeAddress":"北京\n海淀"`, `"registeredCapital":"1234567.50"`,
 		`"requiredShare":"0.125000"`, `"dealerClassQuarter":"2025Q1"`, `"bankrupt":true`, `"shortName":null`,
 		`"openBalance":"10.50","openBase":"74.80"`,
 		`"exposure":"74.80","creditLimit":"50000.00","utilization":"0.001496","alert":"OK","warnRatio":"0.900000"`,
 		`"exposure":"160.00","creditLimit":null,"utilization":null,"alert":"EXCEEDED"`,
 		`"dealerScorecards":[{"customer":{"code":"K2"`, `"metrics":[{"__typename":"DealerMetricScore","metric":"SALES_ABSOLUTE","score":"100.00","weight":"20.00"}`,
-		`"score":null`, `"sales":"74.80","target":null,"attainment":null`, `"evaluationId":null,"evaluatedAt":null`,
+		`"score":null`, `"sales":"89.05","target":null,"attainment":null`, `"evaluationId":null,"evaluatedAt":null`,
 		`{"__typename":"MetricsRow","period":"2025-05","periodStart":"2025-05-01","periodEnd":"2025-05-31"`,
 		`{"__typename":"DimensionValue","dimension":"REP","key":"mgr"`,
 		`{"__typename":"RatioMeasureValue","measure":"GROSS_MARGIN","value":null,"r":null,"m":"GROSS_MARGIN"}`,
-		`{"__typename":"QuantityMeasureValue","measure":"QUANTITY","value":"1.000","m":"QUANTITY"}`,
+		`{"__typename":"QuantityMeasureValue","measure":"QUANTITY","value":"3.000","m":"QUANTITY"}`,
+		`"product":{"__typename":"Product","code":"PR-K2","name":"产品\"K2\"","category":"类一","unitCost":"1.5000"}`,
+		`"averageInventory":"3.50","turnover":"21.371429","crossRatio":"19.371429","contributionRatio":"16.271565","target":"100.00","attainment":"0.748000"`,
+		`"averageInventory":null,"turnover":null,"crossRatio":null,"contributionRatio":null,"target":null,"attainment":null`,
 		`{"__typename":"CountMeasureValue","measure":"INVOICE_COUNT","value":"1","m":"INVOICE_COUNT","c":"1"}`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the answers lack %s: %s", want, all)

@@ -31,6 +31,8 @@ func newDirectLists(r *Resolver) *directLists {
 	position := &objectDef[*creditdesk.CreditPosition]{name: "CreditPosition"}
 	scorecard := &objectDef[*creditdesk.DealerScorecard]{name: "DealerScorecard"}
 	metricsRow := &objectDef[*creditdesk.MetricsRow]{name: "MetricsRow"}
+	product := &objectDef[*creditdesk.Product]{name: "Product"}
+	mixRow := &objectDef[*creditdesk.ProductMixRow]{name: "ProductMixRow"}
 	dimension := &objectDef[*creditdesk.DimensionValue]{name: "DimensionValue"}
 	metricScore := &objectDef[*creditdesk.DealerMetricScore]{name: "DealerMetricScore"}
 	agingRow := &objectDef[*creditdesk.AgingRow]{name: "AgingRow"}
@@ -220,6 +222,28 @@ func newDirectLists(r *Resolver) *directLists {
 			return optional(d.EvaluatedAt, graphql.MarshalTime)
 		}),
 	}
+	product.fields = map[string]fieldDef[*creditdesk.Product]{
+		"code":     leaf(func(p *creditdesk.Product) graphql.Marshaler { return graphql.MarshalString(p.Code) }),
+		"name":     leaf(func(p *creditdesk.Product) graphql.Marshaler { return graphql.MarshalString(p.Name) }),
+		"category": leaf(func(p *creditdesk.Product) graphql.Marshaler { return optional(p.Category, graphql.MarshalString) }),
+		"unitCost": leaf(func(p *creditdesk.Product) graphql.Marshaler { return optional(p.UnitCost, scalar.MarshalUnitPrice) }),
+	}
+	mixRow.fields = map[string]fieldDef[*creditdesk.ProductMixRow]{
+		"product":           nested(product, func(r *creditdesk.ProductMixRow) *creditdesk.Product { return r.Product }, true),
+		"rank":              leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return graphql.MarshalInt(r.Rank) }),
+		"sales":             leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return money(r.Sales) }),
+		"share":             leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.Share, ratio) }),
+		"cumulativeShare":   leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.CumulativeShare, ratio) }),
+		"cost":              leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return money(r.Cost) }),
+		"grossProfit":       leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return money(r.GrossProfit) }),
+		"grossMargin":       leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.GrossMargin, ratio) }),
+		"averageInventory":  leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.AverageInventory, money) }),
+		"turnover":          leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.Turnover, ratio) }),
+		"crossRatio":        leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.CrossRatio, ratio) }),
+		"contributionRatio": leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.ContributionRatio, ratio) }),
+		"target":            leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.Target, money) }),
+		"attainment":        leaf(func(r *creditdesk.ProductMixRow) graphql.Marshaler { return optional(r.Attainment, ratio) }),
+	}
 	dimension.fields = map[string]fieldDef[*creditdesk.DimensionValue]{
 		"dimension": leaf(func(d *creditdesk.DimensionValue) graphql.Marshaler { return str(d.Dimension) }),
 		"key":       leaf(func(d *creditdesk.DimensionValue) graphql.Marshaler { return optional(d.Key, graphql.MarshalString) }),
@@ -263,6 +287,7 @@ func newDirectLists(r *Resolver) *directLists {
 		"CreditPosition":   position,
 		"DealerScorecard":  scorecard,
 		"MetricsRow":       metricsRow,
+		"ProductMixRow":    mixRow,
 		"CustomerEdge":     edge("CustomerEdge", customer, func(e *model.CustomerEdge) (string, *creditdesk.Customer) { return e.Cursor, e.Node }),
 		"InvoiceEdge":      edge("InvoiceEdge", invoice, func(e *model.InvoiceEdge) (string, *creditdesk.Invoice) { return e.Cursor, e.Node }),
 		"PaymentEdge":      edge("PaymentEdge", payment, func(e *model.PaymentEdge) (string, *creditdesk.Payment) { return e.Cursor, e.Node }),
