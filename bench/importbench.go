@@ -76,12 +76,6 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 	if err != nil {
 		return nil, err
 	}
-	admin, err := pgx.Connect(ctx, srv.URL("postgres"))
-	if err != nil {
-		return nil, err
-	}
-	res.Machine = machine(ctx, admin, root, true)
-	admin.Close(ctx)
 	tmp, err := os.MkdirTemp("", "creditdesk-bench-import-")
 	if err != nil {
 		return nil, err
@@ -102,6 +96,10 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 	src, err := srv.CloneDatabase(ctx, build.Template)
 	if err != nil {
 		return nil, err
+	}
+	if conn, err := pgx.Connect(ctx, srv.URL(src)); err == nil {
+		res.Machine = machine(ctx, conn, root, true)
+		conn.Close(ctx)
 	}
 	res.TableRows, err = DumpFloorTables(ctx, srv.URL(src), floorDir)
 	if derr := srv.DropDatabase(context.WithoutCancel(ctx), src); derr != nil {
