@@ -28,9 +28,13 @@ type DataSet struct {
 // DefaultEnd is the last day of the benchmark's history.
 var DefaultEnd = time.Date(2025, time.December, 31, 0, 0, 0, 0, time.UTC)
 
+// templateBuild versions how EnsureTemplate builds a template (the import,
+// then the steps after it), so that a changed build makes new templates.
+const templateBuild = "2"
+
 // TemplateName is the name of the template database holding d.
 func (d DataSet) TemplateName() string {
-	return fmt.Sprintf("bench_%s_s%d_g%s_%s_%s", d.Scale, d.Seed, demo.GeneratorVersion,
+	return fmt.Sprintf("bench_%s_s%d_g%s_b%s_%s_%s", d.Scale, d.Seed, demo.GeneratorVersion, templateBuild,
 		postgres.MigrationsChecksum(), d.End.Format("20060102"))
 }
 
@@ -101,6 +105,19 @@ func EnsureTemplate(ctx context.Context, srv *pgtest.Server, d DataSet, logf fun
 		}
 		defer conn.Close(context.Background())
 		t = time.Now()
+		// The private cluster commits asynchronously (synchronous_commit
+		// off), and PostgreSQL sets no hint bit on a row whose transaction's
+		// commit record is not yet on disk: VACUUM then freezes such rows but
+		// leaves their pages out of the visibility map, and index-only scans
+		// visit the heap. A transaction committed synchronously after the
+		// import's waits until the WAL is on disk up to its own commit, so
+		// up to the import's too.
+		if _, err := conn.Exec(ctx, "SET synchronous_commit = on"); err != nil {
+			return err
+		}
+		if _, err := conn.Exec(ctx, "SELECT pg_current_xact_id()"); err != nil {
+			return fmt.Errorf("flush the import's commit: %w", err)
+		}
 		if _, err := conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE)"); err != nil {
 			return fmt.Errorf("vacuum: %w", err)
 		}
