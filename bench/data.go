@@ -38,6 +38,20 @@ func (d DataSet) TemplateName() string {
 		postgres.MigrationsChecksum(), d.End.Format("20060102"))
 }
 
+// WriteCSV writes the data set as the importer's CSV files into dir and
+// returns the number of data rows written.
+func (d DataSet) WriteCSV(ctx context.Context, dir string) (int64, error) {
+	sum, err := demo.Write(ctx, demo.Options{Scale: d.Scale, Seed: d.Seed, End: d.End}, dir)
+	if err != nil {
+		return 0, err
+	}
+	var rows int64
+	for _, n := range sum.Files {
+		rows += int64(n)
+	}
+	return rows, nil
+}
+
 // BuildInfo is what building a template measured.
 type BuildInfo struct {
 	Template       string  `json:"template"`
@@ -71,15 +85,11 @@ func EnsureTemplate(ctx context.Context, srv *pgtest.Server, d DataSet, logf fun
 		defer os.RemoveAll(dir)
 		logf("data: writing the %s demo data set (seed %d, ending %s)", d.Scale, d.Seed, d.End.Format(time.DateOnly))
 		t := time.Now()
-		sum, err := demo.Write(ctx, demo.Options{Scale: d.Scale, Seed: d.Seed, End: d.End}, dir)
+		lines, err := d.WriteCSV(ctx, dir)
 		if err != nil {
 			return err
 		}
 		info.GenerateSecs = time.Since(t).Seconds()
-		var lines int
-		for _, n := range sum.Files {
-			lines += n
-		}
 		logf("data: %d rows written in %.1fs", lines, info.GenerateSecs)
 
 		db, err := postgres.Open(url)

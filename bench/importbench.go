@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"creditdesk/internal/csvimport"
-	"creditdesk/internal/demo"
 	"creditdesk/internal/devdb"
 	"creditdesk/internal/pgtest"
 	"creditdesk/internal/postgres"
@@ -83,12 +82,8 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 	defer os.RemoveAll(tmp)
 
 	csvDir := filepath.Join(tmp, "csv")
-	sum, err := demo.Write(ctx, demo.Options{Scale: o.Data.Scale, Seed: o.Data.Seed, End: o.Data.End}, csvDir)
-	if err != nil {
+	if res.CSVRows, err = o.Data.WriteCSV(ctx, csvDir); err != nil {
 		return nil, err
-	}
-	for _, n := range sum.Files {
-		res.CSVRows += int64(n)
 	}
 	logf("import: %d CSV rows written to %s", res.CSVRows, csvDir)
 
