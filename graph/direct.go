@@ -283,6 +283,71 @@ func nestedListOf[T, U any](o *objectDef[*U], each func(w *bytes.Buffer, v T, wr
 	}
 }
 
+// implementation compiles a selection on a GraphQL interface for one of its
+// implementations; its writer writes x and reports done when x is of that
+// implementation's Go type.
+type implementation func(oc *graphql.OperationContext, sel ast.SelectionSet) (
+	write func(ctx context.Context, w *bytes.Buffer, x any) (done, ok bool), compiledOK bool)
+
+// implementationOf is the implementation written by o, for values of V held
+// by value or by pointer; a nil *V is not written (ok false), so that the
+// executor reports it.
+func implementationOf[V any](o *objectDef[*V]) implementation {
+	return func(oc *graphql.OperationContext, sel ast.SelectionSet) (func(context.Context, *bytes.Buffer, any) (bool, bool), bool) {
+		c, ok := o.compile(oc, sel)
+		if !ok || c.prime != nil {
+			return nil, false
+		}
+		return func(ctx context.Context, w *bytes.Buffer, x any) (bool, bool) {
+			switch v := x.(type) {
+			case V:
+				return true, c.write(ctx, w, &v)
+			case *V:
+				return true, v != nil && c.write(ctx, w, v)
+			}
+			return false, false
+		}, true
+	}
+}
+
+// interfaceList writes a member of T that is a non-null list of a GraphQL
+// interface's non-null values (such as a metrics row's measure values): the
+// selection is compiled for each implementation, fragments on the interface
+// included, and each value is written with its own type's. A value of a type
+// none of them knows falls back.
+func interfaceList[T, I any](get func(T) []I, impls ...implementation) fieldDef[T] {
+	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool) {
+		writers := make([]func(context.Context, *bytes.Buffer, any) (bool, bool), len(impls))
+		for i, impl := range impls {
+			var ok bool
+			if writers[i], ok = impl(oc, f.Selections); !ok {
+				return compiled[T]{}, false
+			}
+		}
+		write := func(ctx context.Context, w *bytes.Buffer, x any) bool {
+			for _, wr := range writers {
+				if done, ok := wr(ctx, w, x); done {
+					return ok
+				}
+			}
+			return false
+		}
+		return compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
+			w.WriteByte('[')
+			for i, x := range get(v) {
+				if i > 0 {
+					w.WriteByte(',')
+				}
+				if !write(ctx, w, x) {
+					return false
+				}
+			}
+			w.WriteByte(']')
+			return true
+		}}, true
+	}
+}
+
 // loaded writes an object-valued field that its resolver reads through a
 // dataloader: the whole list's keys are loaded in one batch first, so that
 // the resolver, called per element, finds its answer in the loader's cache.

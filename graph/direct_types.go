@@ -1,9 +1,6 @@
 package graph
 
 import (
-	"bytes"
-	"context"
-
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
@@ -300,57 +297,22 @@ func newDirectLists(r *Resolver) *directLists {
 }
 
 // measureValues writes a metrics row's values, a list of the MeasureValue
-// interface: the selection is compiled for each of its implementations, and
-// each value is written with its own type's.
+// interface, with each value's own type.
 func measureValues(money func(creditdesk.Money) graphql.Marshaler,
 	ratio func(creditdesk.Ratio) graphql.Marshaler) fieldDef[*creditdesk.MetricsRow] {
-	moneyDef := measureDef("MoneyMeasureValue", func(v *creditdesk.MoneyMeasureValue) graphql.Marshaler {
-		return optional(v.Value, money)
-	}, func(v *creditdesk.MoneyMeasureValue) creditdesk.Measure { return v.Measure })
-	ratioDef := measureDef("RatioMeasureValue", func(v *creditdesk.RatioMeasureValue) graphql.Marshaler {
-		return optional(v.Value, ratio)
-	}, func(v *creditdesk.RatioMeasureValue) creditdesk.Measure { return v.Measure })
-	quantityDef := measureDef("QuantityMeasureValue", func(v *creditdesk.QuantityMeasureValue) graphql.Marshaler {
-		return optional(v.Value, scalar.MarshalQuantity)
-	}, func(v *creditdesk.QuantityMeasureValue) creditdesk.Measure { return v.Measure })
-	countDef := measureDef("CountMeasureValue", func(v *creditdesk.CountMeasureValue) graphql.Marshaler {
-		return optional(v.Value, scalar.MarshalDecimal)
-	}, func(v *creditdesk.CountMeasureValue) creditdesk.Measure { return v.Measure })
-	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[*creditdesk.MetricsRow], bool) {
-		m, ok1 := moneyDef.compile(oc, f.Selections)
-		r, ok2 := ratioDef.compile(oc, f.Selections)
-		q, ok3 := quantityDef.compile(oc, f.Selections)
-		c, ok4 := countDef.compile(oc, f.Selections)
-		if !ok1 || !ok2 || !ok3 || !ok4 {
-			return compiled[*creditdesk.MetricsRow]{}, false
-		}
-		write := func(ctx context.Context, w *bytes.Buffer, v creditdesk.MeasureValue) bool {
-			if done, ok := writeAs(ctx, w, m, v); done {
-				return ok
-			}
-			if done, ok := writeAs(ctx, w, r, v); done {
-				return ok
-			}
-			if done, ok := writeAs(ctx, w, q, v); done {
-				return ok
-			}
-			done, ok := writeAs(ctx, w, c, v)
-			return done && ok
-		}
-		return compiled[*creditdesk.MetricsRow]{write: func(ctx context.Context, w *bytes.Buffer, row *creditdesk.MetricsRow) bool {
-			w.WriteByte('[')
-			for i, v := range row.Values {
-				if i > 0 {
-					w.WriteByte(',')
-				}
-				if !write(ctx, w, v) {
-					return false
-				}
-			}
-			w.WriteByte(']')
-			return true
-		}}, true
-	}
+	return interfaceList(func(r *creditdesk.MetricsRow) []creditdesk.MeasureValue { return r.Values },
+		implementationOf(measureDef("MoneyMeasureValue", func(v *creditdesk.MoneyMeasureValue) graphql.Marshaler {
+			return optional(v.Value, money)
+		}, func(v *creditdesk.MoneyMeasureValue) creditdesk.Measure { return v.Measure })),
+		implementationOf(measureDef("RatioMeasureValue", func(v *creditdesk.RatioMeasureValue) graphql.Marshaler {
+			return optional(v.Value, ratio)
+		}, func(v *creditdesk.RatioMeasureValue) creditdesk.Measure { return v.Measure })),
+		implementationOf(measureDef("QuantityMeasureValue", func(v *creditdesk.QuantityMeasureValue) graphql.Marshaler {
+			return optional(v.Value, scalar.MarshalQuantity)
+		}, func(v *creditdesk.QuantityMeasureValue) creditdesk.Measure { return v.Measure })),
+		implementationOf(measureDef("CountMeasureValue", func(v *creditdesk.CountMeasureValue) graphql.Marshaler {
+			return optional(v.Value, scalar.MarshalDecimal)
+		}, func(v *creditdesk.CountMeasureValue) creditdesk.Measure { return v.Measure })))
 }
 
 // measureDef is an implementation of MeasureValue: its measure and value.
@@ -359,18 +321,6 @@ func measureDef[V any](name string, value func(*V) graphql.Marshaler, measure fu
 		"measure": leaf(func(v *V) graphql.Marshaler { return str(measure(v)) }),
 		"value":   leaf(value),
 	}}
-}
-
-// writeAs writes x with c when x is a V or a *V (done); a nil *V is not
-// written (ok false), as the executor reports it.
-func writeAs[V any](ctx context.Context, w *bytes.Buffer, c compiled[*V], x any) (done, ok bool) {
-	switch v := x.(type) {
-	case V:
-		return true, c.write(ctx, w, &v)
-	case *V:
-		return true, v != nil && c.write(ctx, w, v)
-	}
-	return false, false
 }
 
 // edge is a connection's edge type: its cursor and its node.
