@@ -127,3 +127,38 @@ func TestLeaveRoomAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The sales lines' rules run inside their INSERTs (fileSpec.deferRules).
+// A line that breaks one is not written, and the rules' own pass then
+// reports the first bad line, whichever statement held it, and leaves
+// nothing behind: here with two lines per statement, so the first
+// statements have written their lines when a later one leaves a line out.
+func TestDeferredRulesReportTheFirstBadLine(t *testing.T) {
+	db, _ := newCompany(t)
+	oldMin, oldPer := bulkMinRows, salesLinesPerStatement
+	bulkMinRows, salesLinesPerStatement = 1, 2
+	t.Cleanup(func() { bulkMinRows, salesLinesPerStatement = oldMin, oldPer })
+	const header = "invoice_number,customer_code,product_code,ship_date,quantity,unit_price,amount,cost_amount\n"
+	const good = ",K1,P1,2024-05-01,1,10,10.00,5.00\n"
+	cases := []struct {
+		name, lines, want string
+	}{
+		{"the last line, in the last statement", good + good + good + good + ",K1,P7,2024-05-01,1,10,10.00,5.00\n",
+			"sales_lines.csv:6: product_code: unknown product P7"},
+		{"two bad lines in two statements", good + good + "I4,K1,P1,2024-05-01,1,10,10.00,5.00\n" + good +
+			",K1,P7,2024-05-01,1,10,10.00,5.00\n",
+			"sales_lines.csv:4: invoice_number: I4 belongs to customer K2"},
+		{"the first line", ",K9,P1,2024-05-01,1,10,10.00,5.00\n" + good + good,
+			"sales_lines.csv:2: customer_code: unknown customer K9"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			importFails(t, db, writeDir(t, map[string]string{"sales_lines.csv": header + c.lines}), c.want)
+		})
+	}
+	// The same lines with the bad ones left out are written, all of them.
+	mustImport(t, db, writeDir(t, map[string]string{"sales_lines.csv": header + good + good + good + good + good}))
+	if got := queryString(t, db, `SELECT count(*)::text FROM sales_lines WHERE ship_date = '2024-05-01'`); got != "5" {
+		t.Errorf("%s sales lines written, want 5", got)
+	}
+}

@@ -115,6 +115,11 @@ type fileSpec struct {
 	// ledger files are posted to the receivables ledger together, after
 	// writeoffs.csv's place in the order (ledger.go).
 	ledger bool
+	// deferRules: when phase 1 finds nothing, phase 2's rules are not run
+	// on their own but inside load's INSERT, which reads the same joins
+	// and writes only the rows that pass them (im.insertPassing). Should
+	// a row not pass, validate's pass runs after all and reports it.
+	deferRules bool
 }
 
 // stage is the name of the file's temporary staging table.
@@ -303,6 +308,10 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 			}
 		}
 		if err := spec.load(im); err != nil {
+			var bad *LineError
+			if errors.As(err, &bad) {
+				return FileProgress{}, err // a deferred rule (fileSpec.deferRules)
+			}
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
 		}
 		if err := im.restoreIndexes(spec.bulk...); err != nil {
@@ -368,7 +377,7 @@ func (im *importer) validate(spec *fileSpec, src *csvSource) error {
 			return err
 		}
 	}
-	if spec.rules != nil {
+	if spec.rules != nil && !(spec.deferRules && bad1 == nil) {
 		from, checks := spec.rules(im)
 		bad2, err := im.firstBad(spec.name, from, checks)
 		if err != nil {
@@ -473,17 +482,11 @@ func (im *importer) firstBad(file, from string, checks []check) (*LineError, err
 	if len(checks) == 0 {
 		return nil, nil
 	}
-	var b strings.Builder
-	b.WriteString("SELECT line, chk FROM (SELECT s.line, CASE")
-	for i, c := range checks {
-		fmt.Fprintf(&b, "\n  WHEN %s THEN %d", c.cond, i)
-	}
-	b.WriteString("\n  END AS chk\nFROM ")
-	b.WriteString(from)
-	b.WriteString(") q WHERE chk IS NOT NULL ORDER BY line LIMIT 1")
+	q := "SELECT line, chk FROM (SELECT s.line, " + brokenCheck(checks) + " AS chk\nFROM " + from +
+		") q WHERE chk IS NOT NULL ORDER BY line LIMIT 1"
 	var line int64
 	var chk int
-	err := im.conn.QueryRow(im.ctx, b.String()).Scan(&line, &chk)
+	err := im.conn.QueryRow(im.ctx, q).Scan(&line, &chk)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -496,12 +499,66 @@ func (im *importer) firstBad(file, from string, checks []check) (*LineError, err
 		info = "NULL"
 	}
 	var value, detail *string
-	q := fmt.Sprintf("SELECT (%s)::text, (%s)::text FROM %s WHERE s.line = %d", c.value, info, from, line)
+	q = fmt.Sprintf("SELECT (%s)::text, (%s)::text FROM %s WHERE s.line = %d", c.value, info, from, line)
 	if err := im.conn.QueryRow(im.ctx, q).Scan(&value, &detail); err != nil {
 		return nil, fmt.Errorf("%s: validate: %w", file, err)
 	}
 	return &LineError{File: file, Line: int(line), Column: c.column, Value: deref(value),
 		Problem: problem(c.msg, deref(value), deref(detail))}, nil
+}
+
+// brokenCheck is an SQL expression over a row of a rules' FROM clause: the
+// index of the first check the row breaks, NULL if it breaks none.
+func brokenCheck(checks []check) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i, c := range checks {
+		fmt.Fprintf(&b, "\n  WHEN %s THEN %d", c.cond, i)
+	}
+	b.WriteString("\n  END")
+	return b.String()
+}
+
+// insertPassing runs the INSERT statements of a file whose rules are
+// deferred (fileSpec.deferRules). Each statement is given the rules' FROM
+// clause and a condition that only the rows breaking none of the rules
+// meet, and must write its rows from them; together they must write every
+// staged row. If they write fewer, or one fails, the rules' own pass
+// reports the first bad row (the statements' work is undone first: the
+// import fails either way).
+func (im *importer) insertPassing(file string, rules func(*importer) (string, []check),
+	statements func(from, passes string) ([]string, [][]any)) error {
+	from, checks := rules(im)
+	sqls, args := statements(from, "("+brokenCheck(checks)+") IS NULL")
+	if err := im.exec("SAVEPOINT deferred_rules"); err != nil {
+		return err
+	}
+	var written int64
+	var failed error
+	for i, q := range sqls {
+		tag, err := im.conn.Exec(im.ctx, q, args[i]...)
+		if err != nil {
+			failed = err
+			break
+		}
+		written += tag.RowsAffected()
+	}
+	if failed == nil && written == im.rows[file] {
+		return im.exec("RELEASE SAVEPOINT deferred_rules")
+	}
+	if err := im.exec("ROLLBACK TO SAVEPOINT deferred_rules"); err != nil {
+		return err
+	}
+	bad, err := im.firstBad(file, from, checks)
+	switch {
+	case err != nil:
+		return err
+	case bad != nil:
+		return bad
+	case failed != nil:
+		return failed
+	}
+	return fmt.Errorf("%d of %d rows written, yet none breaks a rule", written, im.rows[file])
 }
 
 func deref(s *string) string {
