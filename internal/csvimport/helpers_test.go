@@ -80,7 +80,17 @@ func mustImport(t testing.TB, db *bun.DB, dir string) Result {
 	if err != nil {
 		t.Fatalf("import %s: %v", dir, err)
 	}
+	assertNoStagingTables(t, db)
 	return res
+}
+
+// assertNoStagingTables fails if an import left a staging table behind.
+func assertNoStagingTables(t testing.TB, db *bun.DB) {
+	t.Helper()
+	if left := queryStrings(t, db, `SELECT relname::text FROM pg_class
+		WHERE relnamespace = 'import_staging'::regnamespace ORDER BY 1`); len(left) > 0 {
+		t.Errorf("staging tables left behind: %v", left)
+	}
 }
 
 // importFails imports dir, expects exactly the error message want, and
@@ -96,6 +106,7 @@ func importFails(t testing.TB, db *bun.DB, dir, want string) *LineError {
 		t.Errorf("error:\n got  %s\n want %s", err, want)
 	}
 	assertUnchanged(t, before, tableCounts(t, db))
+	assertNoStagingTables(t, db)
 	var le *LineError
 	if !errors.As(err, &le) {
 		return nil

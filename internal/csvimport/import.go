@@ -2,11 +2,9 @@ package csvimport
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,21 +45,33 @@ func ImportDir(ctx context.Context, db *bun.DB, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("import: %w", err)
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
+	// READ COMMITTED, whatever the database's default: each statement must
+	// see the files the stager (stager.go) has staged since the last.
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return Result{}, fmt.Errorf("import: %w", err)
 	}
 	var res Result
-	// COPY needs pgx's own connection; taking it from the connection that
-	// holds the transaction puts the COPYs and every statement below in it.
+	undone := false
+	// The transaction's pgx connection runs every statement below; a
+	// second connection stages the files (stager.go).
 	err = conn.Raw(func(dc any) error {
-		im := &importer{ctx: ctx, conn: dc.(*stdlib.Conn).Conn(), opts: opts, present: present}
+		im := &importer{ctx: ctx, conn: dc.(*stdlib.Conn).Conn(), db: db, opts: opts, present: present}
 		var err error
 		res, err = im.run()
+		if err != nil {
+			undone = im.undo()
+		}
 		return err
 	})
 	if err != nil {
-		_ = tx.Rollback()
+		// Undone, the transaction holds nothing but the staging tables'
+		// drops: committing it leaves the database as it was.
+		if undone {
+			_ = tx.Commit()
+		} else {
+			_ = tx.Rollback()
+		}
 		return Result{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -130,6 +140,8 @@ func (f *fileSpec) stage() string { return "stage_" + strings.TrimSuffix(f.name,
 type importer struct {
 	ctx     context.Context
 	conn    *pgx.Conn
+	db      *bun.DB // for the stager's connection
+	stager  *stager // set while run() runs
 	opts    Options
 	present map[string]bool
 	staged  map[string]bool   // files whose staging table exists
@@ -170,10 +182,27 @@ func (im *importer) run() (Result, error) {
 		return Result{}, err
 	}
 	// One import at a time: the checks below read the tables they are
-	// about to fill (codes that already exist, open balances).
+	// about to fill (codes that already exist, open balances), and the
+	// staging tables have fixed names.
 	if err := im.exec("SELECT pg_advisory_xact_lock(hashtext('creditdesk.csvimport'))"); err != nil {
 		return Result{}, err
 	}
+	if err := im.exec("SELECT set_config('search_path', current_setting('search_path') || ', ' || $1, true)",
+		stagingSchema); err != nil {
+		return Result{}, err
+	}
+	// What follows is undone on failure (undo), leaving the drops above.
+	if err := im.exec("SAVEPOINT import"); err != nil {
+		return Result{}, err
+	}
+	var present []*fileSpec
+	for _, spec := range fileSpecs {
+		if im.present[spec.name] {
+			present = append(present, spec)
+		}
+	}
+	im.stager = startStager(im.ctx, im.db, im.opts.Dir, present)
+	defer im.stager.stop()
 	err := im.conn.QueryRow(im.ctx, "SELECT id FROM users WHERE username = $1", im.opts.ImportedBy).Scan(&im.user)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Result{}, fmt.Errorf("import: the importing user %q does not exist", im.opts.ImportedBy)
@@ -240,7 +269,26 @@ func (im *importer) run() (Result, error) {
 	if err := im.restoreFillFactors(); err != nil {
 		return Result{}, err
 	}
+	im.stager.stop()
+	if err := dropStagingTables(im.ctx, im.conn); err != nil {
+		return Result{}, err
+	}
 	return res, nil
+}
+
+// undo, after run failed, undoes its work and drops the staging tables,
+// once the stager has stopped, and reports whether that worked; if it did
+// not (the connection is gone), the transaction must be rolled back and the
+// staging tables wait for the next import.
+func (im *importer) undo() bool {
+	if im.stager == nil {
+		return false
+	}
+	im.stager.stop()
+	if err := im.exec("ROLLBACK TO SAVEPOINT import"); err != nil {
+		return false
+	}
+	return dropStagingTables(im.ctx, im.conn) == nil
 }
 
 // ledgerPresent says whether the import posts the ledger (ledger.go), which
@@ -254,47 +302,15 @@ func (im *importer) ledgerPresent() bool {
 	return false
 }
 
-// importFile stages, validates and loads one file.
+// importFile validates and loads one file, once the stager has staged it.
 func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 	start := time.Now()
-	f, err := os.Open(filepath.Join(im.opts.Dir, spec.name))
+	src, err := im.stager.next(im.ctx, spec)
 	if err != nil {
-		return FileProgress{}, &LineError{File: spec.name, Problem: "cannot open the file: " + err.Error()}
-	}
-	defer f.Close()
-	hash := sha256.New()
-	src, err := newCSVSource(spec.name, io.TeeReader(f, hash), spec.columns)
-	if err != nil {
-		return FileProgress{}, err
-	}
-	cols := make([]string, len(spec.columns))
-	for i, c := range spec.columns {
-		cols[i] = c.name + " text"
-	}
-	// Absent optional columns are staged too, all NULL, so the SQL below
-	// never has to know which columns a file had.
-	if err := im.exec(fmt.Sprintf("CREATE TEMP TABLE %s (line bigint NOT NULL, %s) ON COMMIT DROP",
-		spec.stage(), strings.Join(cols, ", "))); err != nil {
 		return FileProgress{}, err
 	}
 	im.staged[spec.name] = true
-	if _, err := im.conn.CopyFrom(im.ctx, pgx.Identifier{spec.stage()}, append([]string{"line"}, src.columns...), src); err != nil {
-		if src.err != nil {
-			return FileProgress{}, src.err
-		}
-		return FileProgress{}, fmt.Errorf("%s: copy: %w", spec.name, err)
-	}
-	// The reader stops at the end of the CSV data; hash any trailing bytes.
-	if _, err := io.Copy(hash, f); err != nil {
-		return FileProgress{}, &LineError{File: spec.name, Problem: "cannot read the file: " + err.Error()}
-	}
-	sum := hex.EncodeToString(hash.Sum(nil))
-	if err := im.refuseIdentical(spec.name, sum); err != nil {
-		return FileProgress{}, err
-	}
-	// Staging tables have no statistics until analysed; the joins below
-	// need them to pick hash joins over million-row files.
-	if err := im.exec("ANALYZE " + spec.stage()); err != nil {
+	if err := im.refuseIdentical(spec.name, src.sum); err != nil {
 		return FileProgress{}, err
 	}
 	im.rows[spec.name] = src.rows
@@ -319,7 +335,7 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 		}
 	}
 	if err := im.exec("INSERT INTO import_files (batch_id, file_name, sha256, rows) VALUES ($1, $2, $3, $4)",
-		im.batch, spec.name, sum, src.rows); err != nil {
+		im.batch, spec.name, src.sum, src.rows); err != nil {
 		return FileProgress{}, err
 	}
 	return FileProgress{File: spec.name, Rows: src.rows, Elapsed: time.Since(start)}, nil
@@ -349,19 +365,16 @@ func (im *importer) refuseIdentical(file, sum string) error {
 
 // validate finds the first bad row of a staged file, in line order.
 //
-// Phase 1 checks the shape of every value: row by row in the reader (src,
-// rowcheck.go), over distinct values in SQL (shapeChecks). If it finds a bad
+// Phase 1 checks the shape of every value: row by row in the reader
+// (rowcheck.go), over distinct values in SQL (shapeChecks); the stager has
+// run both (src). If it finds a bad
 // row at line L, the rows from L on are dropped from the staging table (the
 // import fails anyway) and phase 2, the rules that cast values and join
 // other tables, runs over the rows before L only: so phase 2 never casts a
 // malformed value, and a rule broken before line L is still reported first.
-func (im *importer) validate(spec *fileSpec, src *csvSource) error {
+func (im *importer) validate(spec *fileSpec, src stagedFile) error {
 	stage := spec.stage()
-	checks, err := im.shapeChecks(spec)
-	if err != nil {
-		return err
-	}
-	bad1, err := im.firstBad(spec.name, stage+" s", checks)
+	bad1, err := im.firstBad(spec.name, stage+" s", src.shape)
 	if err != nil {
 		return err
 	}
@@ -402,7 +415,7 @@ func (im *importer) validate(spec *fileSpec, src *csvSource) error {
 // one scan (GROUPING SETS, one hash table per column); only a value found bad
 // there is looked for row by row, so a valid file costs one cheap pass
 // instead of a date parse per row.
-func (im *importer) shapeChecks(spec *fileSpec) ([]check, error) {
+func shapeChecks(ctx context.Context, conn *pgx.Conn, spec *fileSpec) ([]check, error) {
 	badValues := map[string][]string{}
 	var few []column
 	for _, c := range spec.columns {
@@ -420,9 +433,10 @@ func (im *importer) shapeChecks(spec *fileSpec) ([]check, error) {
 				i, v, i, v, anyCheckFails(c.valueChecks(v))))
 		}
 		q := fmt.Sprintf("WITH d AS MATERIALIZED (SELECT %s, %s FROM %s s GROUP BY GROUPING SETS (%s))\n%s",
-			strings.Join(grouping, ", "), "s."+columnNames(few, ", s."), spec.stage(), strings.Join(sets, ", "),
+			strings.Join(grouping, ", "), "s."+columnNames(few, ", s."),
+			pgx.Identifier{stagingSchema, spec.stage()}.Sanitize(), strings.Join(sets, ", "),
 			strings.Join(found, "\nUNION ALL "))
-		rows, err := im.conn.Query(im.ctx, q)
+		rows, err := conn.Query(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("%s: validate: %w", spec.name, err)
 		}

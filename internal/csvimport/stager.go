@@ -1,0 +1,226 @@
+package csvimport
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+)
+
+// Staging runs ahead of the import, on a connection of its own.
+//
+// An import is one transaction, so everything it writes goes through one
+// PostgreSQL backend, on one core. Staging a file (parsing it, COPYing its
+// text into a staging table, analysing that table and checking the shape
+// of its values of few distinct values) needs nothing of that transaction,
+// though: it reads the file alone. So a stager does it on a second
+// connection, file after file in load order, while the import's
+// transaction validates and writes the files already staged. For the large
+// demo set that takes the staging of every file but the first off the
+// import's backend.
+//
+// The staging tables are therefore not temporary tables of the import's
+// session but unlogged tables in the schema import_staging (migration 13),
+// which the import's transaction reads (it puts the schema on its
+// search_path; it reads committed data, so it must run at READ COMMITTED).
+// Their names are fixed, and only an import holding the import lock (see
+// ImportDir) creates or drops them: its stager first drops any that an
+// import whose process died left behind, and the import's transaction
+// drops them before it commits, whether the import failed or not.
+
+// stagingSchema holds the staging tables.
+const stagingSchema = "import_staging"
+
+// stagedFile is what the stager hands over for one file: the staged rows'
+// count, phase 1's results (the reader's first bad row and the SQL checks of
+// shapeChecks) and the file's SHA-256, or the error that ended the staging.
+type stagedFile struct {
+	file      string
+	rows      int64
+	bad       *LineError
+	badColumn int
+	shape     []check
+	sum       string
+	err       error
+}
+
+// stager stages the files of an import on its own connection.
+type stager struct {
+	files chan stagedFile // one per file, in load order; closed at the end
+	done  chan struct{}
+	err   error // why the stager ended early (read after done)
+	// stopping asks the stager to stop before its next statement; stop
+	// also cancels the statement under way. Either way the stager waits
+	// for the server's answer to each statement it sends, so once done is
+	// closed, no statement of its is still running: a table it created
+	// exists, and the import's transaction can drop it.
+	stopping atomic.Bool
+	mu       sync.Mutex
+	pg       *pgconn.PgConn // the stager's connection, while staging
+}
+
+var errStopped = errors.New("staging stopped")
+
+// startStager stages the files of specs from dir, in order, on a new
+// connection of db, until the last one or the first that fails.
+func startStager(ctx context.Context, db *bun.DB, dir string, specs []*fileSpec) *stager {
+	s := &stager{files: make(chan stagedFile, len(specs)), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		defer close(s.files)
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			s.err = err
+			return
+		}
+		defer conn.Close()
+		s.err = conn.Raw(func(dc any) error {
+			pc := dc.(*stdlib.Conn).Conn()
+			s.mu.Lock()
+			s.pg = pc.PgConn()
+			s.mu.Unlock()
+			defer func() {
+				s.mu.Lock()
+				s.pg = nil
+				s.mu.Unlock()
+				if s.stopping.Load() {
+					// A cancel request may still be on its way: this
+					// connection must not serve anyone else.
+					_ = pc.Close(context.Background())
+				}
+			}()
+			// Tables an import that died left behind. The import holds
+			// the import lock: no other import is using them.
+			if err := dropStagingTables(ctx, pc); err != nil {
+				return err
+			}
+			for _, spec := range specs {
+				f := s.stageFile(ctx, pc, dir, spec)
+				s.files <- f // buffered for every file: never blocks
+				if f.err != nil {
+					return nil
+				}
+			}
+			return nil
+		})
+	}()
+	return s
+}
+
+// next waits for the staging of spec, the next file in load order.
+func (s *stager) next(ctx context.Context, spec *fileSpec) (stagedFile, error) {
+	select {
+	case f, ok := <-s.files:
+		if !ok {
+			<-s.done
+			return stagedFile{}, fmt.Errorf("%s: staging ended early: %v", spec.name, s.err)
+		}
+		if f.file != spec.name {
+			return stagedFile{}, fmt.Errorf("%s: staged %s instead", spec.name, f.file)
+		}
+		return f, f.err
+	case <-ctx.Done():
+		return stagedFile{}, ctx.Err()
+	}
+}
+
+// stop ends the staging, cancelling a statement under way (a COPY of a
+// large file), and waits until no statement of the stager runs.
+func (s *stager) stop() {
+	if !s.stopping.Swap(true) {
+		s.mu.Lock()
+		pg := s.pg
+		s.mu.Unlock()
+		if pg != nil {
+			_ = pg.CancelRequest(context.Background())
+		}
+	}
+	<-s.done
+}
+
+// stageFile parses one file and stages its rows, checked by phase 1.
+func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec *fileSpec) stagedFile {
+	out := stagedFile{file: spec.name}
+	fail := func(err error) stagedFile { out.err = err; return out }
+	// exec runs a statement unless the stager is stopping.
+	exec := func(sql string) error {
+		if s.stopping.Load() {
+			return errStopped
+		}
+		_, err := conn.Exec(ctx, sql)
+		return err
+	}
+	f, err := os.Open(filepath.Join(dir, spec.name))
+	if err != nil {
+		return fail(&LineError{File: spec.name, Problem: "cannot open the file: " + err.Error()})
+	}
+	defer f.Close()
+	hash := sha256.New()
+	src, err := newCSVSource(spec.name, io.TeeReader(f, hash), spec.columns)
+	if err != nil {
+		return fail(err)
+	}
+	cols := make([]string, len(spec.columns))
+	for i, c := range spec.columns {
+		cols[i] = c.name + " text"
+	}
+	table := pgx.Identifier{stagingSchema, spec.stage()}
+	// Absent optional columns are staged too, all NULL, so the SQL that
+	// reads the table never has to know which columns a file had.
+	if err := exec(fmt.Sprintf("CREATE UNLOGGED TABLE %s (line bigint NOT NULL, %s)",
+		table.Sanitize(), strings.Join(cols, ", "))); err != nil {
+		return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
+	}
+	if s.stopping.Load() {
+		return fail(errStopped)
+	}
+	if _, err := conn.CopyFrom(ctx, table, append([]string{"line"}, src.columns...), src); err != nil {
+		if src.err != nil {
+			return fail(src.err)
+		}
+		return fail(fmt.Errorf("%s: copy: %w", spec.name, err))
+	}
+	// The reader stops at the end of the CSV data; hash any trailing bytes.
+	if _, err := io.Copy(hash, f); err != nil {
+		return fail(&LineError{File: spec.name, Problem: "cannot read the file: " + err.Error()})
+	}
+	out.sum = hex.EncodeToString(hash.Sum(nil))
+	// Staging tables have no statistics until analysed; the joins that
+	// read them need them to pick hash joins over million-row files.
+	if err := exec("ANALYZE " + table.Sanitize()); err != nil {
+		return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
+	}
+	out.rows, out.bad, out.badColumn = src.rows, src.bad, src.badColumn
+	if s.stopping.Load() {
+		return fail(errStopped)
+	}
+	if out.shape, err = shapeChecks(ctx, conn, spec); err != nil {
+		return fail(err)
+	}
+	return out
+}
+
+// dropStagingTables drops every file's staging table, those of an import
+// that died included.
+func dropStagingTables(ctx context.Context, conn *pgx.Conn) error {
+	names := make([]string, len(fileSpecs))
+	for i, f := range fileSpecs {
+		names[i] = pgx.Identifier{stagingSchema, f.stage()}.Sanitize()
+	}
+	if _, err := conn.Exec(ctx, "DROP TABLE IF EXISTS "+strings.Join(names, ", ")); err != nil {
+		return fmt.Errorf("import: drop the staging tables: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,1 @@
+DROP SCHEMA import_staging CASCADE;
