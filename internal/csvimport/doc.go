@@ -2,9 +2,10 @@
 // import format") into the database: `creditdesk import --dir DIR`.
 //
 // A whole directory is one transaction, all or nothing. Each file is parsed
-// in Go with encoding/csv and streamed with COPY (binary, through the raw pgx
-// connection of that transaction) into a temporary TEXT staging table that
-// keeps each row's line number. While reading, the parser checks what must
+// in Go with encoding/csv and streamed with COPY (binary, through a raw pgx
+// connection) into a TEXT staging table that keeps each row's line number;
+// a second connection does this ahead of the transaction, which validates
+// and writes the files already staged (stager.go). While reading, the parser checks what must
 // be checked row by row: required cells and the decimals of many values
 // (amounts, quantities). Everything else happens set-based in SQL: one query
 // per file checks the values of few distinct values (dates, enums,
