@@ -23,6 +23,7 @@ type csvSource struct {
 	values  []any
 	cells   []string // the row's values; values points into it (no allocation per value)
 	rows    int64
+	last    int64 // the line of the last row staged
 	err     error
 	// The reader's part of phase 1 (rowcheck.go): bad is the first row
 	// that fails it, badColumn the index of its column in the file spec.
@@ -144,6 +145,7 @@ func (s *csvSource) Next() bool {
 		}
 		s.bad, s.badColumn = s.checks.check(rec, line)
 		s.rows++
+		s.last = int64(line)
 		return true
 	}
 	return false

@@ -155,28 +155,17 @@ var salesLinesFile = &fileSpec{
 	columns: []column{text("invoice_number"), text("customer_code").req(), text("product_code").req(),
 		date("ship_date").req(), numeric("quantity", 15, 3).req(), numeric("unit_price", 14, 4).req(),
 		money("amount").req(), money("cost_amount").req(), currency("currency"), rate("exchange_rate")},
-	rules:      salesLineRules,
-	bulk:       []string{"sales_lines"},
-	deferRules: true,
+	rules:             salesLineRules,
+	bulk:              []string{"sales_lines"},
+	deferRules:        true,
+	linesPerStatement: &salesLinesPerStatement,
 	load: func(im *importer) error {
 		// In line order, as every file: ids follow the file, so the same
 		// files always give the same rows. A million lines per statement:
 		// each statement sorts its lines and hands them to the statement
 		// triggers (the rollup, the reference check) in memory, where a
 		// whole large file would spill to disk.
-		var last int64
-		if err := im.conn.QueryRow(im.ctx, "SELECT coalesce(max(line), 0) FROM stage_sales_lines").Scan(&last); err != nil {
-			return err
-		}
-		if last > salesLinesPerStatement {
-			// Each statement reads its own range of lines, which the
-			// staging table holds in order: a block range index spares
-			// every statement a scan of the whole file (0.4 s a scan for
-			// the large set's 4.8 million lines).
-			if err := im.exec("CREATE INDEX ON stage_sales_lines USING brin (line)"); err != nil {
-				return err
-			}
-		}
+		last := im.last["sales_lines.csv"]
 		return im.insertPassing("sales_lines.csv", salesLineRules, func(rules, passes string) (sqls []string, args [][]any) {
 			for from := int64(1); from < last; from += salesLinesPerStatement { // line 1 is the header
 				sqls = append(sqls, fmt.Sprintf(`

@@ -125,6 +125,10 @@ type fileSpec struct {
 	// ledger files are posted to the receivables ledger together, after
 	// writeoffs.csv's place in the order (ledger.go).
 	ledger bool
+	// linesPerStatement, when set, is how many staged lines each of
+	// load's statements reads, by a range of line numbers: a file of more
+	// lines is staged with a block range index on them (stager.go).
+	linesPerStatement *int64
 	// deferRules: when phase 1 finds nothing, phase 2's rules are not run
 	// on their own but inside load's INSERT, which reads the same joins
 	// and writes only the rows that pass them (im.insertPassing). Should
@@ -147,6 +151,7 @@ type importer struct {
 	staged  map[string]bool   // files whose staging table exists
 	sums    map[string]string // sha256 → file, for this batch
 	rows    map[string]int64  // data rows staged per file
+	last    map[string]int64  // the line of the last row staged, per file
 	// dropped: the secondary indexes of tables this import more than
 	// doubles, to be created again once the table is written (bulk.go).
 	dropped map[string][]indexDef
@@ -171,6 +176,7 @@ func (im *importer) run() (Result, error) {
 	im.staged = map[string]bool{}
 	im.sums = map[string]string{}
 	im.rows = map[string]int64{}
+	im.last = map[string]int64{}
 	im.dropped = map[string][]indexDef{}
 	// Bulk statements below sort and hash whole files; the default 4MB
 	// would spill them to disk. Indexes rebuilt after a bulk load
@@ -314,6 +320,7 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 		return FileProgress{}, err
 	}
 	im.rows[spec.name] = src.rows
+	im.last[spec.name] = src.last
 	if err := im.validate(spec, src); err != nil {
 		return FileProgress{}, err
 	}

@@ -49,6 +49,7 @@ const stagingSchema = "import_staging"
 type stagedFile struct {
 	file      string
 	rows      int64
+	last      int64 // the line of the last row staged
 	bad       *LineError
 	badColumn int
 	shape     []check
@@ -199,10 +200,19 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 	out.sum = hex.EncodeToString(hash.Sum(nil))
 	// Staging tables have no statistics until analysed; the joins that
 	// read them need them to pick hash joins over million-row files.
+	if spec.linesPerStatement != nil && src.last > *spec.linesPerStatement {
+		// Each of load's statements reads its own range of lines, which
+		// the table holds in order: a block range index spares each a scan
+		// of the whole file (0.4 s a scan for the large set's 4.8 million
+		// sales lines).
+		if err := exec("CREATE INDEX ON " + table.Sanitize() + " USING brin (line)"); err != nil {
+			return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
+		}
+	}
 	if err := exec("ANALYZE " + table.Sanitize()); err != nil {
 		return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
 	}
-	out.rows, out.bad, out.badColumn = src.rows, src.bad, src.badColumn
+	out.rows, out.last, out.bad, out.badColumn = src.rows, src.last, src.bad, src.badColumn
 	if s.stopping.Load() {
 		return fail(errStopped)
 	}
