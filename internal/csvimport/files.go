@@ -18,9 +18,10 @@ var fileSpecs = []*fileSpec{
 
 var officesFile = &fileSpec{
 	name:    "offices.csv",
+	key:     []string{"code"},
 	columns: []column{text("code").req(), text("name").req()},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_offices", "code") + " LEFT JOIN offices x ON x.code = s.code",
+		return withFirstLine("stage_offices") + " LEFT JOIN offices x ON x.code = s.code",
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code")}
 	},
 	bulk: []string{"offices"},
@@ -31,10 +32,11 @@ var officesFile = &fileSpec{
 
 var usersFile = &fileSpec{
 	name: "users.csv",
+	key:  []string{"username"},
 	columns: []column{text("username").req(), text("name").req(), enum("role", cd.Roles).req(),
 		text("office_code")},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_users", "username") +
+		return withFirstLine("stage_users") +
 				" LEFT JOIN users x ON x.username = s.username LEFT JOIN offices o ON o.code = s.office_code",
 			[]check{exists("username", "s.username", "x.id"), duplicate("username", "s.username"),
 				unknown("office_code", "office", "o.id")}
@@ -51,10 +53,11 @@ ORDER BY s.line`)
 
 var productsFile = &fileSpec{
 	name: "products.csv",
+	key:  []string{"code"},
 	columns: []column{text("code").req(), text("name").req(), text("category"),
 		numeric("unit_cost", 14, 4).nonNegative()},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_products", "code") + " LEFT JOIN products x ON x.code = s.code",
+		return withFirstLine("stage_products") + " LEFT JOIN products x ON x.code = s.code",
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code")}
 	},
 	bulk: []string{"products"},
@@ -67,6 +70,7 @@ SELECT code, name, category, unit_cost::numeric FROM stage_products ORDER BY lin
 
 var customersFile = &fileSpec{
 	name: "customers.csv",
+	key:  []string{"code"},
 	columns: []column{
 		text("code").req(), text("name").req(), enum("industry", cd.Industries).req(),
 		enum("relationship_class", cd.RelationshipClasses), enum("demand_grade", cd.DemandGrades),
@@ -77,7 +81,7 @@ var customersFile = &fileSpec{
 		numeric("required_share", 4, 8).between("0", "1"), date("first_trade_on"),
 	},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_customers", "code") + `
+		return withFirstLine("stage_customers") + `
  LEFT JOIN customers x ON x.code = s.code
  LEFT JOIN offices o ON o.code = s.office_code
  LEFT JOIN users u ON u.username = s.rep_username`,
@@ -106,11 +110,12 @@ ORDER BY s.line`, im.today, im.user, im.batch)
 
 var invoicesFile = &fileSpec{
 	name: "invoices.csv",
+	key:  []string{"number"},
 	columns: []column{text("number").req(), text("customer_code").req(), date("ship_date").req(),
 		date("invoice_date"), date("due_date"), money("amount").positive().req(), currency("currency"),
 		rate("exchange_rate")},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_invoices", "number") + `
+		return withFirstLine("stage_invoices") + `
  LEFT JOIN invoices x ON x.number = s.number
  LEFT JOIN customers c ON c.code = s.customer_code`,
 			[]check{exists("number", "s.number", "x.id"), duplicate("number", "s.number"),
@@ -202,12 +207,13 @@ func salesLineRules(im *importer) (string, []check) {
 
 var paymentsFile = &fileSpec{
 	name: "payments.csv",
+	key:  []string{"reference"},
 	columns: []column{text("reference").req(), text("customer_code").req(), date("date").req(),
 		enum("method", cd.PaymentMethods).req(), money("amount").positive().req(), currency("currency"),
 		rate("exchange_rate")},
 	ledger: true,
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_payments", "reference") + `
+		return withFirstLine("stage_payments") + `
  LEFT JOIN payments x ON x.reference = s.reference
  LEFT JOIN customers c ON c.code = s.customer_code`,
 			[]check{exists("reference", "s.reference", "x.id"), duplicate("reference", "s.reference"),
@@ -228,6 +234,7 @@ ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.user, im.ba
 // settlements when the ledger is posted (ledger.go).
 var allocationsFile = &fileSpec{
 	name:    "allocations.csv",
+	key:     []string{"payment_reference", "invoice_number"},
 	columns: []column{text("payment_reference").req(), text("invoice_number").req(), money("amount").positive().req()},
 	ledger:  true,
 	rules: func(im *importer) (string, []check) {
@@ -242,8 +249,7 @@ LEFT JOIN invoices i ON i.number = s.invoice_number
 LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %[1]d THEN 0 ELSE
     (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.payment_id = p.id) END AS allocated) prior ON true`,
 			im.batch, selectFirstLine("stage_allocations",
-				`, sum(t.amount::numeric) OVER (PARTITION BY t.payment_reference COLLATE "C" ORDER BY t.line) AS running`,
-				"payment_reference", "invoice_number"))
+				`, sum(t.amount::numeric) OVER (PARTITION BY t.payment_reference COLLATE "C" ORDER BY t.line) AS running`))
 		return from, []check{
 			unknown("payment_reference", "payment", "p.id"),
 			unknown("invoice_number", "invoice", "i.id"),
@@ -273,13 +279,14 @@ LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %[1]d THEN 0 ELSE
 
 var notesFile = &fileSpec{
 	name: "notes.csv",
+	key:  []string{"number"},
 	columns: []column{text("number").req(), enum("kind", cd.NoteKinds).req(), text("customer_code").req(),
 		text("drawer"), text("bank"), date("issue_date").req(), date("received_date").req(),
 		date("maturity_date").req(), money("amount").positive().req(), enum("status", cd.NoteStatuses).req(),
 		date("status_date")},
 	ledger: true,
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_notes", "number") + `
+		return withFirstLine("stage_notes") + `
  LEFT JOIN notes x ON x.number = s.number
  LEFT JOIN customers c ON c.code = s.customer_code`,
 			[]check{exists("number", "s.number", "x.id"), duplicate("number", "s.number"),
@@ -326,6 +333,7 @@ ORDER BY h.line, h.step`, im.user)
 // ledger is posted.
 var noteAllocationsFile = &fileSpec{
 	name:    "note_allocations.csv",
+	key:     []string{"note_number", "invoice_number"},
 	columns: []column{text("note_number").req(), text("invoice_number").req(), money("amount").positive().req()},
 	ledger:  true,
 	rules: func(im *importer) (string, []check) {
@@ -336,8 +344,7 @@ LEFT JOIN invoices i ON i.number = s.invoice_number
 LEFT JOIN LATERAL (SELECT CASE WHEN n.batch_id = %[1]d THEN 0 ELSE
     (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.note_id = n.id AND x.kind = 'NOTE') END AS allocated) prior ON true`,
 			im.batch, selectFirstLine("stage_note_allocations",
-				`, sum(t.amount::numeric) OVER (PARTITION BY t.note_number COLLATE "C" ORDER BY t.line) AS running`,
-				"note_number", "invoice_number"))
+				`, sum(t.amount::numeric) OVER (PARTITION BY t.note_number COLLATE "C" ORDER BY t.line) AS running`))
 		return from, []check{
 			unknown("note_number", "note", "n.id"),
 			unknown("invoice_number", "invoice", "i.id"),
@@ -386,10 +393,11 @@ var writeOffsFile = &fileSpec{
 
 var targetsFile = &fileSpec{
 	name: "targets.csv",
+	key:  []string{"customer_code", "month", "product_code"},
 	columns: []column{text("customer_code").req(), month("month").req(), money("amount").nonNegative().req(),
 		text("product_code")},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_targets", "customer_code", "month", "product_code") + `
+		return withFirstLine("stage_targets") + `
  LEFT JOIN customers c ON c.code = s.customer_code
  LEFT JOIN products p ON p.code = s.product_code
  LEFT JOIN targets x ON x.customer_id = c.id AND x.month = (s.month || '-01')::date
@@ -414,11 +422,12 @@ const targetKey = "'the target of ' || s.customer_code || ' for ' || s.month || 
 
 var inventoryFile = &fileSpec{
 	name: "inventory.csv",
+	key:  []string{"customer_code", "product_code", "month"},
 	columns: []column{text("customer_code").req(), text("product_code").req(), month("month").req(),
 		money("opening").nonNegative().req(), money("closing").nonNegative().req()},
 	rules: func(im *importer) (string, []check) {
 		const key = "'the snapshot of ' || s.customer_code || ' × ' || s.product_code || ' for ' || s.month"
-		return withFirstLine("stage_inventory", "customer_code", "product_code", "month") + `
+		return withFirstLine("stage_inventory") + `
  LEFT JOIN customers c ON c.code = s.customer_code
  LEFT JOIN products p ON p.code = s.product_code
  LEFT JOIN inventory_snapshots x ON x.customer_id = c.id AND x.product_id = p.id

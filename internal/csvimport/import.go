@@ -112,6 +112,10 @@ func presentFiles(dir string) (map[string]bool, error) {
 type fileSpec struct {
 	name    string
 	columns []column
+	// key is the file's natural key: each row that repeats the key of an
+	// earlier row is marked with that row's line (first_line, see
+	// withFirstLine).
+	key []string
 	// rules returns phase 2 of the validation: a FROM clause that exposes
 	// the staged row as s (with whatever it joins), and the checks over it.
 	rules func(im *importer) (from string, checks []check)

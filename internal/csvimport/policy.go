@@ -35,9 +35,10 @@ const latestPolicy = "(SELECT key, value FROM policy_settings WHERE version = (S
 // later effective_from is in force.
 var policyFile = &fileSpec{
 	name:    "policy.csv",
+	key:     []string{"key"},
 	columns: []column{text("key").req(), text("value").req()},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_policy", "key") + " LEFT JOIN " + latestPolicy + " cur ON cur.key = s.key",
+		return withFirstLine("stage_policy") + " LEFT JOIN " + latestPolicy + " cur ON cur.key = s.key",
 			[]check{
 				{column: "key", cond: "cur.key IS NULL", value: "s.key",
 					msg: "unknown policy key %[1]s (the keys are the settings of DOMAIN.md §10)"},

@@ -2,37 +2,25 @@ package csvimport
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Building blocks of phase-2 rules. A rule's FROM clause exposes the staged
 // row as s; lookups join the real tables by natural key (codes staged by an
 // earlier file of the same import are already in them).
 
-// withFirstLine wraps a staging table so each row also carries first_line:
-// for a row whose natural key appears more than once in the file, the first
-// line holding it (else NULL). A row whose line is later is a duplicate.
-//
-// The repeated keys are found by a hash aggregate rather than a window,
-// which would sort a million keys under the database's collation. Key
-// columns are compared through coalesce with the empty string: an empty
-// cell is staged as NULL, so the empty string stands for "absent" (a target
-// without product), and two absent values are the same key, as in the
-// UNIQUE NULLS NOT DISTINCT of targets.
-func withFirstLine(stage string, key ...string) string {
-	return "(" + selectFirstLine(stage, "", key...) + ") s"
+// withFirstLine is a staging table as the row source s of a rules' FROM
+// clause. Its rows carry first_line: for a row whose natural key
+// (fileSpec.key) an earlier row of the file holds, the first line holding
+// it, else NULL. The stager sets it (markRepeats, stager.go), so a row with
+// a first_line is a duplicate.
+func withFirstLine(stage string) string {
+	return stage + " s"
 }
 
-// selectFirstLine is withFirstLine's SELECT, with extra select-list items.
-func selectFirstLine(stage, extra string, key ...string) string {
-	var group, on []string
-	for i, k := range key {
-		group = append(group, fmt.Sprintf("coalesce(%s, '') AS k%d", k, i))
-		on = append(on, fmt.Sprintf("d.k%d = coalesce(t.%s, '')", i, k))
-	}
-	return fmt.Sprintf(`SELECT t.*, d.first_line%s FROM %s t LEFT JOIN (
-    SELECT %s, min(line) AS first_line FROM %s GROUP BY %s HAVING count(*) > 1) d ON %s`,
-		extra, stage, strings.Join(group, ", "), stage, strings.Join(seq(len(key)), ", "), strings.Join(on, " AND "))
+// selectFirstLine selects the rows of a staging table as t, with extra
+// select-list items.
+func selectFirstLine(stage, extra string) string {
+	return fmt.Sprintf("SELECT t.*%s FROM %s t", extra, stage)
 }
 
 // seq is "1", "2", … "n": GROUP BY positions.

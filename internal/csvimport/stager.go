@@ -177,6 +177,9 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 	for i, c := range spec.columns {
 		cols[i] = c.name + " text"
 	}
+	if len(spec.key) > 0 {
+		cols = append(cols, "first_line bigint")
+	}
 	table := pgx.Identifier{stagingSchema, spec.stage()}
 	// Absent optional columns are staged too, all NULL, so the SQL that
 	// reads the table never has to know which columns a file had.
@@ -200,6 +203,11 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 	out.sum = hex.EncodeToString(hash.Sum(nil))
 	// Staging tables have no statistics until analysed; the joins that
 	// read them need them to pick hash joins over million-row files.
+	if len(spec.key) > 0 {
+		if err := exec(markRepeats(table.Sanitize(), spec.key)); err != nil {
+			return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
+		}
+	}
 	if spec.linesPerStatement != nil && src.last > *spec.linesPerStatement {
 		// Each of load's statements reads its own range of lines, which
 		// the table holds in order: a block range index spares each a scan
@@ -220,6 +228,25 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 		return fail(err)
 	}
 	return out
+}
+
+// markRepeats sets the first_line of each staged row that repeats the key
+// of an earlier row. The repeated keys are found by a hash aggregate rather
+// than a window, which would sort a million keys under the database's
+// collation. Key columns are compared through coalesce with the empty
+// string: an empty cell is staged as NULL, so the empty string stands for
+// "absent" (a target without product), and two absent values are the same
+// key, as in the UNIQUE NULLS NOT DISTINCT of targets.
+func markRepeats(table string, key []string) string {
+	var group, on []string
+	for i, k := range key {
+		group = append(group, fmt.Sprintf("coalesce(%s, '') AS k%d", k, i))
+		on = append(on, fmt.Sprintf("d.k%d = coalesce(t.%s, '')", i, k))
+	}
+	return fmt.Sprintf(`UPDATE %[1]s t SET first_line = d.first_line
+FROM (SELECT %[2]s, min(line) AS first_line FROM %[1]s GROUP BY %[3]s HAVING count(*) > 1) d
+WHERE %[4]s AND t.line > d.first_line`,
+		table, strings.Join(group, ", "), strings.Join(seq(len(key)), ", "), strings.Join(on, " AND "))
 }
 
 // dropStagingTables drops every file's staging table, those of an import
