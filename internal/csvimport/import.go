@@ -140,7 +140,7 @@ type fileSpec struct {
 	deferRules bool
 }
 
-// stage is the name of the file's temporary staging table.
+// stage is the name of the file's staging table (schema import_staging).
 func (f *fileSpec) stage() string { return "stage_" + strings.TrimSuffix(f.name, ".csv") }
 
 // importer carries the state of one ImportDir call; all of it runs on one
@@ -201,7 +201,7 @@ func (im *importer) run() (Result, error) {
 		stagingSchema); err != nil {
 		return Result{}, err
 	}
-	// What follows is undone on failure (undo), leaving the drops above.
+	// What follows is undone on failure (undo).
 	if err := im.exec("SAVEPOINT import"); err != nil {
 		return Result{}, err
 	}
@@ -279,7 +279,7 @@ func (im *importer) run() (Result, error) {
 	if err := im.restoreFillFactors(); err != nil {
 		return Result{}, err
 	}
-	im.stager.stop()
+	im.stager.wait()
 	if err := dropStagingTables(im.ctx, im.conn); err != nil {
 		return Result{}, err
 	}

@@ -23,9 +23,11 @@ import (
 //
 // An import is one transaction, so everything it writes goes through one
 // PostgreSQL backend, on one core. Staging a file (parsing it, COPYing its
-// text into a staging table, analysing that table and checking the shape
-// of its values of few distinct values) needs nothing of that transaction,
-// though: it reads the file alone. So a stager does it on a second
+// text into a staging table, marking the rows that repeat an earlier row's
+// key, indexing the line numbers of a file read a range at a time,
+// analysing the table and checking the shape of its values of few distinct
+// values) needs nothing of that transaction, though: it reads the file
+// alone. So a stager does it on a second
 // connection, file after file in load order, while the import's
 // transaction validates and writes the files already staged. For the large
 // demo set that takes the staging of every file but the first off the
@@ -136,6 +138,9 @@ func (s *stager) next(ctx context.Context, spec *fileSpec) (stagedFile, error) {
 		return stagedFile{}, ctx.Err()
 	}
 }
+
+// wait waits for the stager to end, once it has staged every file.
+func (s *stager) wait() { <-s.done }
 
 // stop ends the staging, cancelling a statement under way (a COPY of a
 // large file), and waits until no statement of the stager runs.
