@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -150,7 +151,12 @@ func (s *stager) stop() {
 		pg := s.pg
 		s.mu.Unlock()
 		if pg != nil {
-			_ = pg.CancelRequest(context.Background())
+			// A new connection carries the request; don't wait on an
+			// unreachable server for ever (the statement then runs to its
+			// end, and the stager stops after it).
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_ = pg.CancelRequest(ctx)
+			cancel()
 		}
 	}
 	<-s.done
