@@ -2,7 +2,9 @@ package csvimport
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"creditdesk/internal/pgtest"
 )
@@ -57,4 +59,27 @@ func TestImportUnderRepeatableReadDefault(t *testing.T) {
 		t.Error("importing the same files twice succeeded")
 	}
 	assertNoStagingTables(t, db)
+}
+
+// A failure stops the stager in the middle of a COPY: here the invoices
+// fail at once while a 300,000-line sales_lines.csv is still being staged.
+// The COPY is cancelled, the error is the invoices', and no staging table
+// is left behind, not even the one whose COPY was cut short.
+func TestFailureStopsStagingUnderWay(t *testing.T) {
+	db, _ := newCompany(t)
+	var b strings.Builder
+	b.WriteString("customer_code,product_code,ship_date,quantity,unit_price,amount,cost_amount\n")
+	for range 300_000 {
+		b.WriteString("K1,P1,2024-05-01,1,10,10.00,5.00\n")
+	}
+	dir := writeDir(t, map[string]string{
+		"invoices.csv": `
+			number,customer_code,ship_date,amount
+			I9,K9,2024-05-01,10.00
+			`,
+		"sales_lines.csv": b.String(),
+	})
+	start := time.Now()
+	importFails(t, db, dir, "invoices.csv:2: customer_code: unknown customer K9")
+	t.Logf("failed in %v", time.Since(start))
 }
