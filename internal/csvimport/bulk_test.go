@@ -128,7 +128,7 @@ func TestLeaveRoomAndRestore(t *testing.T) {
 	}
 }
 
-// The sales lines' rules run inside their INSERTs (fileSpec.deferRules).
+// The sales lines' rules run inside their INSERTs (fileSpec.passing).
 // A line that breaks one is not written, and the rules' own pass then
 // reports the first bad line, whichever statement held it, and leaves
 // nothing behind: here with two lines per statement, so the first

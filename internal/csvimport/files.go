@@ -160,49 +160,43 @@ var salesLinesFile = &fileSpec{
 	columns: []column{text("invoice_number"), text("customer_code").req(), text("product_code").req(),
 		date("ship_date").req(), numeric("quantity", 15, 3).req(), numeric("unit_price", 14, 4).req(),
 		money("amount").req(), money("cost_amount").req(), currency("currency"), rate("exchange_rate")},
-	rules:             salesLineRules,
+	// A line's codes must name a customer, a product and an invoice of the
+	// same customer and currency.
+	rules: func(im *importer) (string, []check) {
+		return `stage_sales_lines s
+ LEFT JOIN customers c ON c.code = s.customer_code
+ LEFT JOIN products p ON p.code = s.product_code
+ LEFT JOIN invoices i ON i.number = s.invoice_number`,
+			[]check{unknown("invoice_number", "invoice", "i.id"),
+				unknown("customer_code", "customer", "c.id"), unknown("product_code", "product", "p.id"),
+				{column: "invoice_number", cond: "i.customer_id <> c.id", value: "s.invoice_number",
+					info: "(SELECT code FROM customers WHERE id = i.customer_id)",
+					msg:  "%[1]s belongs to customer %[2]s"},
+				{column: "currency", cond: im.currencyOr() + " <> i.currency", value: im.currencyOr(),
+					info: "i.currency", msg: "%[1]s differs from the invoice's currency %[2]s"},
+				baseRateIsOne(im), baseAmountFits("amount")}
+	},
 	bulk:              []string{"sales_lines"},
-	deferRules:        true,
 	linesPerStatement: &salesLinesPerStatement,
-	load: func(im *importer) error {
-		// In line order, as every file: ids follow the file, so the same
-		// files always give the same rows. A million lines per statement:
-		// each statement sorts its lines and hands them to the statement
-		// triggers (the rollup, the reference check) in memory, where a
-		// whole large file would spill to disk.
-		last := im.last["sales_lines.csv"]
-		return im.insertPassing("sales_lines.csv", salesLineRules, func(rules, passes string) (sqls []string, args [][]any) {
-			for from := int64(1); from < last; from += salesLinesPerStatement { // line 1 is the header
-				sqls = append(sqls, fmt.Sprintf(`
+	// In line order, as every file: ids follow the file, so the same files
+	// always give the same rows. A million lines per statement: each
+	// statement sorts its lines and hands them to the statement triggers
+	// (the rollup, the reference check) in memory, where a whole large file
+	// would spill to disk.
+	passing: func(im *importer, from, passes string) (sqls []string, args [][]any) {
+		for first := int64(1); first < im.last["sales_lines.csv"]; first += salesLinesPerStatement { // line 1 is the header
+			sqls = append(sqls, fmt.Sprintf(`
 INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
     cost_amount, currency, exchange_rate, base_amount, batch_id)
 SELECT i.id, c.id, p.id, s.ship_date::date, s.quantity::numeric, s.unit_price::numeric, s.amount::numeric,
     s.cost_amount::numeric, %s, %s, %s, $1
 FROM %s
 WHERE s.line > $2 AND s.line <= $3 AND %s
-ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount"), rules, passes))
-				args = append(args, []any{im.batch, from, from + salesLinesPerStatement})
-			}
-			return sqls, args
-		})
+ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount"), from, passes))
+			args = append(args, []any{im.batch, first, first + salesLinesPerStatement})
+		}
+		return sqls, args
 	},
-}
-
-// salesLineRules: a line's codes must name a customer, a product and an
-// invoice of the same customer and currency.
-func salesLineRules(im *importer) (string, []check) {
-	return `stage_sales_lines s
- LEFT JOIN customers c ON c.code = s.customer_code
- LEFT JOIN products p ON p.code = s.product_code
- LEFT JOIN invoices i ON i.number = s.invoice_number`,
-		[]check{unknown("invoice_number", "invoice", "i.id"),
-			unknown("customer_code", "customer", "c.id"), unknown("product_code", "product", "p.id"),
-			{column: "invoice_number", cond: "i.customer_id <> c.id", value: "s.invoice_number",
-				info: "(SELECT code FROM customers WHERE id = i.customer_id)",
-				msg:  "%[1]s belongs to customer %[2]s"},
-			{column: "currency", cond: im.currencyOr() + " <> i.currency", value: im.currencyOr(),
-				info: "i.currency", msg: "%[1]s differs from the invoice's currency %[2]s"},
-			baseRateIsOne(im), baseAmountFits("amount")}
 }
 
 var paymentsFile = &fileSpec{

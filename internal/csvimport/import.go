@@ -119,7 +119,8 @@ type fileSpec struct {
 	// rules returns phase 2 of the validation: a FROM clause that exposes
 	// the staged row as s (with whatever it joins), and the checks over it.
 	rules func(im *importer) (from string, checks []check)
-	// load moves the validated staged rows into the real tables.
+	// load moves the validated staged rows into the real tables (or
+	// passing does, below).
 	load func(im *importer) error
 	// bulk names the tables load writes a row (or two) per staged row into,
 	// for the bulk-load behaviour (bulk.go) around it. invoices.csv and the
@@ -133,11 +134,12 @@ type fileSpec struct {
 	// load's statements reads, by a range of line numbers: a file of more
 	// lines is staged with a block range index on them (stager.go).
 	linesPerStatement *int64
-	// deferRules: when phase 1 finds nothing, phase 2's rules are not run
-	// on their own but inside load's INSERT, which reads the same joins
-	// and writes only the rows that pass them (im.insertPassing). Should
-	// a row not pass, validate's pass runs after all and reports it.
-	deferRules bool
+	// passing, set instead of load, writes the file with the rules inside
+	// its INSERTs: given the rules' FROM clause and a condition that only
+	// the rows breaking none of them meet, it returns the statements (and
+	// their arguments) that write those rows. When phase 1 finds nothing,
+	// phase 2 then makes no pass of its own (insertPassing).
+	passing func(im *importer, from, passes string) (sqls []string, args [][]any)
 }
 
 // stage is the name of the file's staging table (schema import_staging).
@@ -328,17 +330,17 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 	if err := im.validate(spec, src); err != nil {
 		return FileProgress{}, err
 	}
-	if spec.load != nil {
+	if spec.load != nil || spec.passing != nil {
 		for _, table := range spec.bulk {
 			if err := im.bulkLoad(table, src.rows); err != nil {
 				return FileProgress{}, err
 			}
 		}
-		if err := spec.load(im); err != nil {
-			var bad *LineError
-			if errors.As(err, &bad) {
-				return FileProgress{}, err // a deferred rule (fileSpec.deferRules)
+		if spec.passing != nil {
+			if err := im.insertPassing(spec); err != nil {
+				return FileProgress{}, err
 			}
+		} else if err := spec.load(im); err != nil {
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
 		}
 		if err := im.restoreIndexes(spec.bulk...); err != nil {
@@ -401,7 +403,7 @@ func (im *importer) validate(spec *fileSpec, src stagedFile) error {
 			return err
 		}
 	}
-	if spec.rules != nil && !(spec.deferRules && bad1 == nil) {
+	if spec.rules != nil && !(spec.passing != nil && bad1 == nil) {
 		from, checks := spec.rules(im)
 		bad2, err := im.firstBad(spec.name, from, checks)
 		if err != nil {
@@ -544,17 +546,15 @@ func brokenCheck(checks []check) string {
 	return b.String()
 }
 
-// insertPassing runs the INSERT statements of a file whose rules are
-// deferred (fileSpec.deferRules). Each statement is given the rules' FROM
-// clause and a condition that only the rows breaking none of the rules
-// meet, and must write its rows from them; together they must write every
-// staged row. If they write fewer, or one fails, the rules' own pass
-// reports the first bad row (the statements' work is undone first: the
-// import fails either way).
-func (im *importer) insertPassing(file string, rules func(*importer) (string, []check),
-	statements func(from, passes string) ([]string, [][]any)) error {
-	from, checks := rules(im)
-	sqls, args := statements(from, "("+brokenCheck(checks)+") IS NULL")
+// insertPassing writes a file whose rules run inside its INSERTs
+// (fileSpec.passing). Together the statements must write every staged row.
+// If they write fewer, or one fails, the rules' own pass reports the first
+// bad row, after the statements' work is undone (the import fails either
+// way); an error no rule explains is reported as the statement's.
+func (im *importer) insertPassing(spec *fileSpec) error {
+	file := spec.name
+	from, checks := spec.rules(im)
+	sqls, args := spec.passing(im, from, "("+brokenCheck(checks)+") IS NULL")
 	if err := im.exec("SAVEPOINT deferred_rules"); err != nil {
 		return err
 	}
@@ -581,7 +581,7 @@ func (im *importer) insertPassing(file string, rules func(*importer) (string, []
 	case bad != nil:
 		return bad
 	case failed != nil:
-		return failed
+		return fmt.Errorf("%s: load: %w", file, failed)
 	}
 	return fmt.Errorf("%d of %d rows written, yet none breaks a rule", written, im.rows[file])
 }
