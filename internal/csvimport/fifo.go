@@ -190,7 +190,7 @@ type fifoKey struct {
 // in allocations.csv, and posts the result as PAYMENT settlements.
 func (im *importer) allocateFIFO() error {
 	explicit := ""
-	if im.staged["allocations.csv"] {
+	if _, ok := im.staged["allocations.csv"]; ok {
 		explicit = "WHERE NOT EXISTS (SELECT 1 FROM stage_allocations a WHERE a.payment_reference = sp.reference)"
 	}
 	if err := im.exec(`

@@ -124,7 +124,7 @@ var invoicesFile = &fileSpec{
 				baseRateIsOne(im), baseAmountFits("amount")}
 	},
 	load: func(im *importer) error {
-		if err := im.bulkLoad("invoices", im.rows["invoices.csv"]); err != nil {
+		if err := im.bulkLoad("invoices", im.staged["invoices.csv"].rows); err != nil {
 			return err
 		}
 		// Posting the ledger sets settled_on on most of these invoices;
@@ -184,7 +184,7 @@ var salesLinesFile = &fileSpec{
 	// (the rollup, the reference check) in memory, where a whole large file
 	// would spill to disk.
 	passing: func(im *importer, from, passes string) (sqls []string, args [][]any) {
-		for first := int64(1); first < im.last["sales_lines.csv"]; first += salesLinesPerStatement { // line 1 is the header
+		for first := int64(1); first < im.staged["sales_lines.csv"].last; first += salesLinesPerStatement { // line 1 is the header
 			sqls = append(sqls, fmt.Sprintf(`
 INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
     cost_amount, currency, exchange_rate, base_amount, batch_id)

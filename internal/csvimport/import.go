@@ -154,10 +154,8 @@ type importer struct {
 	stager  *stager // set while run() runs
 	opts    Options
 	present map[string]bool
-	staged  map[string]bool   // files whose staging table exists
-	sums    map[string]string // sha256 → file, for this batch
-	rows    map[string]int64  // data rows staged per file
-	last    map[string]int64  // the line of the last row staged, per file
+	staged  map[string]stagedFile // the files staged so far, by name
+	sums    map[string]string     // sha256 → file, for this batch
 	// dropped: the secondary indexes of tables this import more than
 	// doubles, to be created again once the table is written (bulk.go).
 	dropped map[string][]indexDef
@@ -179,10 +177,8 @@ func (im *importer) exec(sql string, args ...any) error {
 }
 
 func (im *importer) run() (Result, error) {
-	im.staged = map[string]bool{}
+	im.staged = map[string]stagedFile{}
 	im.sums = map[string]string{}
-	im.rows = map[string]int64{}
-	im.last = map[string]int64{}
 	im.dropped = map[string][]indexDef{}
 	// Bulk statements below sort and hash whole files; the default 4MB
 	// would spill them to disk. Indexes rebuilt after a bulk load
@@ -321,12 +317,10 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 	if err != nil {
 		return FileProgress{}, err
 	}
-	im.staged[spec.name] = true
+	im.staged[spec.name] = src
 	if err := im.refuseIdentical(spec.name, src.sum); err != nil {
 		return FileProgress{}, err
 	}
-	im.rows[spec.name] = src.rows
-	im.last[spec.name] = src.last
 	if err := im.validate(spec, src); err != nil {
 		return FileProgress{}, err
 	}
@@ -568,7 +562,7 @@ func (im *importer) insertPassing(spec *fileSpec) error {
 		}
 		written += tag.RowsAffected()
 	}
-	if failed == nil && written == im.rows[file] {
+	if failed == nil && written == im.staged[file].rows {
 		return im.exec("RELEASE SAVEPOINT deferred_rules")
 	}
 	if err := im.exec("ROLLBACK TO SAVEPOINT deferred_rules"); err != nil {
@@ -583,7 +577,7 @@ func (im *importer) insertPassing(spec *fileSpec) error {
 	case failed != nil:
 		return fmt.Errorf("%s: load: %w", file, failed)
 	}
-	return fmt.Errorf("%d of %d rows written, yet none breaks a rule", written, im.rows[file])
+	return fmt.Errorf("%d of %d rows written, yet none breaks a rule", written, im.staged[file].rows)
 }
 
 func deref(s *string) string {

@@ -16,8 +16,8 @@ import (
 func (im *importer) postLedger() error {
 	// At most one settlement per allocation, note allocation (two when
 	// dishonoured) and write-off, and a few per FIFO payment.
-	rows := im.rows["allocations.csv"] + 2*im.rows["note_allocations.csv"] + im.rows["writeoffs.csv"] +
-		im.rows["payments.csv"]
+	rows := im.staged["allocations.csv"].rows + 2*im.staged["note_allocations.csv"].rows + im.staged["writeoffs.csv"].rows +
+		im.staged["payments.csv"].rows
 	if err := im.bulkLoad("settlements", rows); err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (im *importer) postLedger() error {
 // postLedgerRows checks and writes the ledger rows (postLedger).
 func (im *importer) postLedgerRows() error {
 	var parts []string
-	if im.staged["allocations.csv"] {
+	if _, ok := im.staged["allocations.csv"]; ok {
 		// An allocation is dated by its payment and is in the invoice's
 		// currency (checked equal to the payment's).
 		parts = append(parts, `
@@ -46,7 +46,7 @@ FROM stage_allocations a
 JOIN payments p ON p.reference = a.payment_reference
 JOIN invoices i ON i.number = a.invoice_number`)
 	}
-	if im.staged["note_allocations.csv"] {
+	if _, ok := im.staged["note_allocations.csv"]; ok {
 		// A note's allocation counts from the day it is received, and a
 		// dishonour reverses it on the dishonour date (§3, §9).
 		parts = append(parts, `
@@ -56,7 +56,7 @@ FROM stage_note_allocations a
 JOIN notes n ON n.number = a.note_number
 JOIN invoices i ON i.number = a.invoice_number`)
 	}
-	if im.staged["writeoffs.csv"] {
+	if _, ok := im.staged["writeoffs.csv"]; ok {
 		parts = append(parts, `
 SELECT 3, 'writeoffs.csv', w.line, i.id, i.customer_id, 'WRITE_OFF', w.date::date, w.amount::numeric, NULL,
     NULL, NULL, u.id
@@ -87,7 +87,7 @@ ON COMMIT DROP`); err != nil {
 			return err
 		}
 	}
-	if im.staged["payments.csv"] {
+	if _, ok := im.staged["payments.csv"]; ok {
 		return im.allocateFIFO()
 	}
 	return nil
