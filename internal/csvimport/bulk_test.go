@@ -2,10 +2,14 @@ package csvimport
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"creditdesk/internal/pgtest"
@@ -35,6 +39,9 @@ SELECT tablename || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' 
 SELECT relname || ' ' || array_to_string(reloptions, ',') FROM pg_class
 WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY relname`
 	const invalid = `SELECT count(*)::text FROM pg_index WHERE NOT indisvalid OR NOT indisready`
+	const constraints = `
+SELECT conrelid::regclass || ' ' || conname || ' ' || contype::text || ' ' || pg_get_constraintdef(oid)
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`
 	content := []string{
 		`SELECT number || ' ' || coalesce(settled_on::text, '-') FROM invoices ORDER BY id`,
 		`SELECT id || ' ' || invoice_id || ' ' || kind || ' ' || date || ' ' || amount || ' ' || coalesce(reverses_id, 0)
@@ -49,6 +56,7 @@ WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY 
 	}
 	plain := pgtest.New(t)
 	wantIndexes := queryStrings(t, plain, indexes)
+	wantConstraints := queryStrings(t, plain, constraints)
 	mustImport(t, plain, dir)
 
 	oldMin, oldPer := bulkMinRows, salesLinesPerStatement
@@ -70,6 +78,9 @@ WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY 
 	if got := queryStrings(t, bulk, indexes); !slices.Equal(got, wantIndexes) {
 		t.Errorf("indexes after a bulk import:\n%q\nwant\n%q", got, wantIndexes)
 	}
+	if got := queryStrings(t, bulk, constraints); !slices.Equal(got, wantConstraints) {
+		t.Errorf("constraints after a bulk import:\n%q\nwant\n%q", got, wantConstraints)
+	}
 	if got := queryString(t, bulk, invalid); got != "0" {
 		t.Errorf("%s invalid indexes after a bulk import", got)
 	}
@@ -77,6 +88,92 @@ WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY 
 		if got, want := queryStrings(t, bulk, q), queryStrings(t, plain, q); !slices.Equal(got, want) {
 			t.Errorf("%s\nbulk import: %d rows, plain: %d rows, or they differ", q, len(got), len(want))
 		}
+	}
+}
+
+// A bulk load sets aside the unique keys of the table it writes, except
+// those a foreign key refers to, and builds them again as they were; a key
+// that the rows written break fails the rebuild, naming the key.
+func TestUniqueKeysSetAsideAndRestored(t *testing.T) {
+	db := pgtest.New(t)
+	mustImport(t, db, filepath.Join("..", "..", "testdata", "small"))
+	if _, err := db.Exec(`CREATE TABLE payment_refs (reference text REFERENCES payments (reference))`); err != nil {
+		t.Fatal(err)
+	}
+	const keys = `
+SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+WHERE conrelid IN ('invoices'::regclass, 'payments'::regclass, 'customers'::regclass) AND contype = 'u'
+ORDER BY 1`
+	want := []string{
+		"customers_code_key UNIQUE (code)",
+		"invoices_number_key UNIQUE (number)",
+		"payments_idempotency_key_key UNIQUE (idempotency_key)",
+		"payments_reference_key UNIQUE (reference)",
+	}
+	if got := queryStrings(t, db, keys); !slices.Equal(got, want) {
+		t.Fatalf("unique keys before: %q, want %q", got, want)
+	}
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		// The bulk path taken for invoices and payments, not customers.
+		im := &importer{ctx: ctx, conn: dc.(*stdlib.Conn).Conn(),
+			dropped: map[string][]indexDef{"invoices": nil, "payments": nil}, keys: map[string][]keyDef{}}
+		keysNow := func() []string {
+			rs, err := im.conn.Query(ctx, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := pgx.CollectRows(rs, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		if err := im.exec("BEGIN"); err != nil {
+			return err
+		}
+		defer im.exec("ROLLBACK") //nolint:errcheck
+		for _, table := range []string{"invoices", "payments", "customers", "invoices"} {
+			if err := im.setKeysAside(table); err != nil {
+				return err
+			}
+		}
+		aside := []string{"customers_code_key UNIQUE (code)", "payments_reference_key UNIQUE (reference)"}
+		if got := keysNow(); !slices.Equal(got, aside) {
+			t.Errorf("unique keys set aside: %q left, want %q", got, aside)
+		}
+		if err := im.exec("SAVEPOINT dup"); err != nil {
+			return err
+		}
+		if err := im.exec(`INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency,
+			amount, exchange_rate, base_amount)
+			SELECT number, customer_id, ship_date, invoice_date, due_date, currency, amount, exchange_rate, base_amount
+			FROM invoices ORDER BY id LIMIT 1`); err != nil {
+			return err
+		}
+		var pg *pgconn.PgError
+		if err := im.restoreKeys("invoices"); !errors.As(err, &pg) || pg.Code != "23505" ||
+			!strings.Contains(err.Error(), "restore unique key invoices_number_key") {
+			t.Errorf("restoring the key over a repeated number: %v, want a unique violation naming invoices_number_key", err)
+		}
+		if err := im.exec("ROLLBACK TO SAVEPOINT dup"); err != nil {
+			return err
+		}
+		if err := im.restoreKeys("invoices", "payments"); err != nil {
+			return err
+		}
+		if got := keysNow(); !slices.Equal(got, want) {
+			t.Errorf("unique keys restored: %q, want %q", got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -134,6 +134,9 @@ var invoicesFile = &fileSpec{
 				return err
 			}
 		}
+		if err := im.setKeysAside("invoices"); err != nil {
+			return err
+		}
 		if err := im.exec(fmt.Sprintf(`
 INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount, exchange_rate,
     base_amount, batch_id)
@@ -141,6 +144,9 @@ SELECT s.number, c.id, s.ship_date::date, coalesce(s.invoice_date::date, s.ship_
     coalesce(s.due_date::date, s.ship_date::date + %d), %s, s.amount::numeric, %s, %s, $1
 FROM stage_invoices s JOIN customers c ON c.code = s.customer_code
 ORDER BY s.line`, im.termsDays, im.currencyOr(), rateOr, baseAmount("amount")), im.batch); err != nil {
+			return err
+		}
+		if err := im.restoreKeys("invoices"); err != nil {
 			return err
 		}
 		// Posting the ledger updates settled_on: the indexes wait for it.

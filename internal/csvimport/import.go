@@ -159,6 +159,9 @@ type importer struct {
 	// dropped: the secondary indexes of tables this import more than
 	// doubles, to be created again once the table is written (bulk.go).
 	dropped map[string][]indexDef
+	// keys: the unique keys set aside while a bulk load writes their table
+	// (bulk.go).
+	keys map[string][]keyDef
 	// fillFactor: the tables whose fill factor the import lowered for its
 	// own writes (bulk.go), with the one to restore before it commits ("":
 	// the default).
@@ -180,6 +183,7 @@ func (im *importer) run() (Result, error) {
 	im.staged = map[string]stagedFile{}
 	im.sums = map[string]string{}
 	im.dropped = map[string][]indexDef{}
+	im.keys = map[string][]keyDef{}
 	// Bulk statements below sort and hash whole files; the default 4MB
 	// would spill them to disk. Indexes rebuilt after a bulk load
 	// (bulk.go) sort a whole table.
@@ -269,6 +273,11 @@ func (im *importer) run() (Result, error) {
 	}
 	// Every table's indexes are restored after its last write; this only
 	// guards against one being left out.
+	for table := range im.keys {
+		if err := im.restoreKeys(table); err != nil {
+			return Result{}, err
+		}
+	}
 	for table := range im.dropped {
 		if err := im.restoreIndexes(table); err != nil {
 			return Result{}, err
@@ -329,6 +338,9 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 			if err := im.bulkLoad(table, src.rows); err != nil {
 				return FileProgress{}, err
 			}
+			if err := im.setKeysAside(table); err != nil {
+				return FileProgress{}, err
+			}
 		}
 		if spec.passing != nil {
 			if err := im.insertPassing(spec); err != nil {
@@ -336,6 +348,9 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 			}
 		} else if err := spec.load(im); err != nil {
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
+		}
+		if err := im.restoreKeys(spec.bulk...); err != nil {
+			return FileProgress{}, err
 		}
 		if err := im.restoreIndexes(spec.bulk...); err != nil {
 			return FileProgress{}, err
