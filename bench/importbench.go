@@ -261,9 +261,11 @@ func DumpFloorTables(ctx context.Context, url, dir string) (map[string]int64, er
 // sales rollup and the invoices' settled dates are copied, not derived;
 // the migrated database's own rows of those tables (its first user, its
 // policy) deleted first, as the dump has them again; the plain secondary
-// indexes dropped before and built again after, as a large import does;
-// primary keys, unique indexes and CHECK constraints enforced. It returns
-// the rows loaded per table.
+// indexes and the unique keys (but for those a foreign key refers to)
+// dropped before and built again after, as a large import does, so that
+// every key is still checked once over the loaded rows; primary keys and
+// CHECK constraints enforced row by row. It returns the rows loaded per
+// table.
 func LoadFloorTables(ctx context.Context, url, dir string, tables map[string]int64) (map[string]int64, error) {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -293,26 +295,35 @@ func LoadFloorTables(ctx context.Context, url, dir string, tables map[string]int
 			return nil, fmt.Errorf("%s: %w", t, err)
 		}
 	}
+	// A unique constraint is dropped and added back as a constraint; any
+	// other index is dropped and created again.
 	rows, err := tx.Query(ctx, `
-		SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+		SELECT coalesce('ALTER TABLE ' || c.oid::regclass::text || ' DROP CONSTRAINT ' || quote_ident(k.conname),
+		                'DROP INDEX ' || i.indexrelid::regclass::text),
+		       coalesce('ALTER TABLE ' || c.oid::regclass::text || ' ADD CONSTRAINT ' || quote_ident(k.conname)
+		                || ' ' || pg_get_constraintdef(k.oid),
+		                pg_get_indexdef(i.indexrelid))
 		FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+		LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = c.oid AND k.contype = 'u'
 		WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY ($1)
-		  AND NOT i.indisunique AND NOT i.indisprimary
+		  AND NOT i.indisprimary
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.conindid = i.indexrelid AND f.contype = 'f')
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.contype NOT IN ('u', 'f'))
 		ORDER BY 1`, names)
 	if err != nil {
 		return nil, err
 	}
-	type index struct{ name, def string }
+	type index struct{ drop, def string }
 	indexes, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (index, error) {
 		var ix index
-		err := r.Scan(&ix.name, &ix.def)
+		err := r.Scan(&ix.drop, &ix.def)
 		return ix, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	for _, ix := range indexes {
-		if _, err := tx.Exec(ctx, "DROP INDEX "+ix.name); err != nil {
+		if _, err := tx.Exec(ctx, ix.drop); err != nil {
 			return nil, err
 		}
 	}
