@@ -33,9 +33,60 @@ import (
 // variable so that tests can take the bulk path with small files).
 var bulkMinRows int64 = 100_000
 
-// indexDef is a dropped index: its name and the statement that recreates it.
+// indexDef is an index set aside: its name and the statements that drop it
+// and create it again. A unique constraint is dropped and added back as a
+// constraint, any other index dropped and created with its definition.
 type indexDef struct {
-	name, create string
+	name, drop, create string
+}
+
+// setAside drops the indexes of table that a bulk load rebuilds, either its
+// plain secondary indexes or (unique) its unique keys, and returns them.
+// Neither includes the primary key, an index that a constraint other than
+// a unique one relies on (an exclusion constraint's), or a unique key that
+// a foreign key refers to.
+func (im *importer) setAside(table string, unique bool) ([]indexDef, error) {
+	rs, err := im.conn.Query(im.ctx, `
+SELECT c.relname,
+       coalesce('ALTER TABLE ' || $1::regclass::text || ' DROP CONSTRAINT ' || quote_ident(k.conname),
+                'DROP INDEX ' || i.indexrelid::regclass::text),
+       coalesce('ALTER TABLE ' || $1::regclass::text || ' ADD CONSTRAINT ' || quote_ident(k.conname) || ' '
+                || pg_get_constraintdef(k.oid) || coalesce(' USING INDEX TABLESPACE ' || quote_ident(t.spcname), ''),
+                pg_get_indexdef(i.indexrelid) || coalesce(' TABLESPACE ' || quote_ident(t.spcname), ''))
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid
+LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
+LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype = 'u'
+WHERE i.indrelid = $1::regclass AND i.indisunique = $2 AND NOT i.indisprimary AND i.indisvalid
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.contype <> 'u')
+ORDER BY c.relname`, table, unique)
+	if err != nil {
+		return nil, fmt.Errorf("bulk load of %s: %w", table, err)
+	}
+	defs, err := pgx.CollectRows(rs, func(r pgx.CollectableRow) (indexDef, error) {
+		var d indexDef
+		err := r.Scan(&d.name, &d.drop, &d.create)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bulk load of %s: %w", table, err)
+	}
+	for _, d := range defs {
+		if err := im.exec(d.drop); err != nil {
+			return nil, fmt.Errorf("bulk load of %s: %w", table, err)
+		}
+	}
+	return defs, nil
+}
+
+// recreate creates again the indexes setAside dropped.
+func (im *importer) recreate(defs []indexDef) error {
+	for _, d := range defs {
+		if err := im.exec(d.create); err != nil {
+			return fmt.Errorf("restore index %s: %w", d.name, err)
+		}
+	}
+	return nil
 }
 
 // bulkLoad prepares table for a write of rows rows: when the write
@@ -58,29 +109,9 @@ func (im *importer) bulkLoad(table string, rows int64) error {
 	if existing > rows {
 		return nil
 	}
-	rs, err := im.conn.Query(im.ctx, `
-SELECT c.relname, pg_get_indexdef(i.indexrelid) || coalesce(' TABLESPACE ' || quote_ident(t.spcname), '')
-FROM pg_index i
-JOIN pg_class c ON c.oid = i.indexrelid
-LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
-WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-ORDER BY c.relname`, table)
+	defs, err := im.setAside(table, false)
 	if err != nil {
-		return fmt.Errorf("bulk load of %s: %w", table, err)
-	}
-	defs, err := pgx.CollectRows(rs, func(r pgx.CollectableRow) (indexDef, error) {
-		var d indexDef
-		err := r.Scan(&d.name, &d.create)
-		return d, err
-	})
-	if err != nil {
-		return fmt.Errorf("bulk load of %s: %w", table, err)
-	}
-	for _, d := range defs {
-		if err := im.exec("DROP INDEX " + pgx.Identifier{d.name}.Sanitize()); err != nil {
-			return fmt.Errorf("bulk load of %s: %w", table, err)
-		}
+		return err
 	}
 	im.dropped[table] = defs
 	return nil
@@ -90,10 +121,8 @@ ORDER BY c.relname`, table)
 // once they are written.
 func (im *importer) restoreIndexes(tables ...string) error {
 	for _, table := range tables {
-		for _, d := range im.dropped[table] {
-			if err := im.exec(d.create); err != nil {
-				return fmt.Errorf("restore index %s: %w", d.name, err)
-			}
+		if err := im.recreate(im.dropped[table]); err != nil {
+			return err
 		}
 		delete(im.dropped, table)
 	}
@@ -170,13 +199,6 @@ func (im *importer) restoreFillFactors() error {
 // import with PostgreSQL's unique violation if one still got through.
 // Primary keys stay, and so do unique keys that a foreign key refers to.
 
-// keyDef is a unique key set aside: its name, whether it is a constraint
-// (restored by ALTER TABLE … ADD CONSTRAINT, so that it stays one) and the
-// statements that drop and restore it.
-type keyDef struct {
-	name, drop, create string
-}
-
 // setKeysAside drops the unique keys of table, other than its primary key
 // and those a foreign key refers to, for a write that bulkLoad found to
 // dominate the table; it does nothing otherwise, or when they are already
@@ -188,42 +210,9 @@ func (im *importer) setKeysAside(table string) error {
 	if _, done := im.keys[table]; done {
 		return nil
 	}
-	rs, err := im.conn.Query(im.ctx, `
-SELECT c.relname, k.conname IS NOT NULL,
-       coalesce('ALTER TABLE ' || $1::regclass::text || ' ADD CONSTRAINT ' || quote_ident(k.conname) || ' '
-                || pg_get_constraintdef(k.oid) || coalesce(' USING INDEX TABLESPACE ' || quote_ident(t.spcname), ''),
-                pg_get_indexdef(i.indexrelid) || coalesce(' TABLESPACE ' || quote_ident(t.spcname), ''))
-FROM pg_index i
-JOIN pg_class c ON c.oid = i.indexrelid
-LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace
-LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype = 'u'
-WHERE i.indrelid = $1::regclass AND i.indisunique AND NOT i.indisprimary AND i.indisvalid
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.conindid = i.indexrelid AND f.contype = 'f')
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.contype NOT IN ('u', 'f'))
-ORDER BY c.relname`, table)
+	keys, err := im.setAside(table, true)
 	if err != nil {
-		return fmt.Errorf("bulk load of %s: %w", table, err)
-	}
-	keys, err := pgx.CollectRows(rs, func(r pgx.CollectableRow) (keyDef, error) {
-		var (
-			d          keyDef
-			constraint bool
-		)
-		err := r.Scan(&d.name, &constraint, &d.create)
-		d.drop = "DROP INDEX " + pgx.Identifier{d.name}.Sanitize()
-		if constraint {
-			d.drop = fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", pgx.Identifier{table}.Sanitize(),
-				pgx.Identifier{d.name}.Sanitize())
-		}
-		return d, err
-	})
-	if err != nil {
-		return fmt.Errorf("bulk load of %s: %w", table, err)
-	}
-	for _, d := range keys {
-		if err := im.exec(d.drop); err != nil {
-			return fmt.Errorf("bulk load of %s: %w", table, err)
-		}
+		return err
 	}
 	im.keys[table] = keys
 	return nil
@@ -233,10 +222,8 @@ ORDER BY c.relname`, table)
 // tables, once the load has written them.
 func (im *importer) restoreKeys(tables ...string) error {
 	for _, table := range tables {
-		for _, d := range im.keys[table] {
-			if err := im.exec(d.create); err != nil {
-				return fmt.Errorf("restore unique key %s: %w", d.name, err)
-			}
+		if err := im.recreate(im.keys[table]); err != nil {
+			return err
 		}
 		delete(im.keys, table)
 	}

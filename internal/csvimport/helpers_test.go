@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 )
 
@@ -132,4 +133,21 @@ func queryString(t testing.TB, db *bun.DB, q string, args ...any) string {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return out
+}
+
+// onConnection runs f with an importer on a connection of db, outside any
+// import, for tests of the importer's steps; f's error fails the test.
+func onConnection(t *testing.T, db *bun.DB, f func(im *importer) error) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Raw(func(dc any) error {
+		return f(&importer{ctx: ctx, conn: dc.(*stdlib.Conn).Conn()})
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -161,7 +161,7 @@ type importer struct {
 	dropped map[string][]indexDef
 	// keys: the unique keys set aside while a bulk load writes their table
 	// (bulk.go).
-	keys map[string][]keyDef
+	keys map[string][]indexDef
 	// fillFactor: the tables whose fill factor the import lowered for its
 	// own writes (bulk.go), with the one to restore before it commits ("":
 	// the default).
@@ -183,7 +183,7 @@ func (im *importer) run() (Result, error) {
 	im.staged = map[string]stagedFile{}
 	im.sums = map[string]string{}
 	im.dropped = map[string][]indexDef{}
-	im.keys = map[string][]keyDef{}
+	im.keys = map[string][]indexDef{}
 	// Bulk statements below sort and hash whole files; the default 4MB
 	// would spill them to disk. Indexes rebuilt after a bulk load
 	// (bulk.go) sort a whole table.
