@@ -79,12 +79,16 @@ ORDER BY c.relname`, table, unique)
 	return defs, nil
 }
 
-// recreate creates again the indexes setAside dropped.
-func (im *importer) recreate(defs []indexDef) error {
-	for _, d := range defs {
-		if err := im.exec(d.create); err != nil {
-			return fmt.Errorf("restore index %s: %w", d.name, err)
+// restore creates again the indexes of the tables that setAside dropped
+// and aside holds (im.dropped or im.keys), and forgets them.
+func (im *importer) restore(aside map[string][]indexDef, tables ...string) error {
+	for _, table := range tables {
+		for _, d := range aside[table] {
+			if err := im.exec(d.create); err != nil {
+				return fmt.Errorf("restore index %s: %w", d.name, err)
+			}
 		}
+		delete(aside, table)
 	}
 	return nil
 }
@@ -119,15 +123,7 @@ func (im *importer) bulkLoad(table string, rows int64) error {
 
 // restoreIndexes creates again the indexes bulkLoad dropped on the tables,
 // once they are written.
-func (im *importer) restoreIndexes(tables ...string) error {
-	for _, table := range tables {
-		if err := im.recreate(im.dropped[table]); err != nil {
-			return err
-		}
-		delete(im.dropped, table)
-	}
-	return nil
-}
+func (im *importer) restoreIndexes(tables ...string) error { return im.restore(im.dropped, tables...) }
 
 // settleRoom is the fill factor of the pages of invoices a bulk load writes
 // when the same import posts their ledger: half of each page is left for the
@@ -220,12 +216,4 @@ func (im *importer) setKeysAside(table string) error {
 
 // restoreKeys builds again the unique keys setKeysAside dropped on the
 // tables, once the load has written them.
-func (im *importer) restoreKeys(tables ...string) error {
-	for _, table := range tables {
-		if err := im.recreate(im.keys[table]); err != nil {
-			return err
-		}
-		delete(im.keys, table)
-	}
-	return nil
-}
+func (im *importer) restoreKeys(tables ...string) error { return im.restore(im.keys, tables...) }
