@@ -19,12 +19,10 @@ import (
 // again, with the same definitions, once its last write to the table is
 // done, inside the same transaction.
 //
-// Only plain secondary indexes are dropped here; unique keys are set aside
-// for the load's own INSERT alone and built again right after it
-// (setKeysAside, below), and primary keys stay. Every key is enforced as
-// always, and so is every reference (by its statement-level check,
-// migration 10, or its foreign key). Dropping an index takes the table's ACCESS
-// EXCLUSIVE lock, so such an import keeps other sessions from reading that
+// The unique keys are dropped and built again the same way (below);
+// primary keys stay. Every key is enforced as always, and so is every
+// reference (by its statement-level check, migration 10, or its foreign
+// key). Dropping an index takes the table's ACCESS EXCLUSIVE lock, so such an import keeps other sessions from reading that
 // table until it commits; below bulkMinRows rows, or into a table already
 // larger than the import, nothing is dropped and nothing is locked beyond
 // the usual.
@@ -94,9 +92,9 @@ func (im *importer) restore(aside map[string][]indexDef, tables ...string) error
 }
 
 // bulkLoad prepares table for a write of rows rows: when the write
-// dominates the table, its plain secondary indexes are dropped and
-// remembered for restoreIndexes. It does nothing for a table whose indexes
-// are already dropped.
+// dominates the table, its plain secondary indexes and its unique keys are
+// dropped and remembered for restoreIndexes (and restoreKeys). It does
+// nothing for a table whose indexes are already dropped.
 func (im *importer) bulkLoad(table string, rows int64) error {
 	if rows < bulkMinRows {
 		return nil
@@ -117,13 +115,22 @@ func (im *importer) bulkLoad(table string, rows int64) error {
 	if err != nil {
 		return err
 	}
-	im.dropped[table] = defs
+	keys, err := im.setAside(table, true)
+	if err != nil {
+		return err
+	}
+	im.dropped[table], im.keys[table] = defs, keys
 	return nil
 }
 
-// restoreIndexes creates again the indexes bulkLoad dropped on the tables,
-// once they are written.
-func (im *importer) restoreIndexes(tables ...string) error { return im.restore(im.dropped, tables...) }
+// restoreIndexes creates again the indexes and unique keys bulkLoad dropped
+// on the tables, once they are written.
+func (im *importer) restoreIndexes(tables ...string) error {
+	if err := im.restore(im.keys, tables...); err != nil {
+		return err
+	}
+	return im.restore(im.dropped, tables...)
+}
 
 // settleRoom is the fill factor of the pages of invoices a bulk load writes
 // when the same import posts their ledger: half of each page is left for the
@@ -185,35 +192,17 @@ func (im *importer) restoreFillFactors() error {
 // A unique index costs every row written an insertion that first searches
 // the index for the same key: for the large set's million invoice numbers,
 // 4.1 s of an 8 s INSERT, against 1.0 s to build the same index once from
-// the written rows. When bulkLoad has taken the bulk path for a table, the
-// load that writes it sets its unique keys aside for its INSERT
-// (setKeysAside) and builds them again right after it (restoreKeys), before
-// anything else reads the table. Every key is still enforced: the file's
+// the written rows. So bulkLoad sets a table's unique keys aside with its
+// plain indexes, and they are built again with them (restoreIndexes), or
+// right after the table's INSERT where the plain indexes wait for the
+// ledger (restoreKeys, the invoices). Every key is still enforced: the file's
 // rules have already refused a key that repeats in the file or exists in
 // the table (the "exists" and "duplicate" checks, run against the index
 // itself), and building the index checks every row again, failing the
 // import with PostgreSQL's unique violation if one still got through.
 // Primary keys stay, and so do unique keys that a foreign key refers to.
 
-// setKeysAside drops the unique keys of table, other than its primary key
-// and those a foreign key refers to, for a write that bulkLoad found to
-// dominate the table; it does nothing otherwise, or when they are already
-// set aside.
-func (im *importer) setKeysAside(table string) error {
-	if _, bulk := im.dropped[table]; !bulk {
-		return nil
-	}
-	if _, done := im.keys[table]; done {
-		return nil
-	}
-	keys, err := im.setAside(table, true)
-	if err != nil {
-		return err
-	}
-	im.keys[table] = keys
-	return nil
-}
-
-// restoreKeys builds again the unique keys setKeysAside dropped on the
-// tables, once the load has written them.
+// restoreKeys builds again the unique keys bulkLoad set aside on the
+// tables, once the load has written them, where their other indexes wait
+// (restoreIndexes builds both).
 func (im *importer) restoreKeys(tables ...string) error { return im.restore(im.keys, tables...) }

@@ -134,9 +134,6 @@ var invoicesFile = &fileSpec{
 				return err
 			}
 		}
-		if err := im.setKeysAside("invoices"); err != nil {
-			return err
-		}
 		if err := im.exec(fmt.Sprintf(`
 INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount, exchange_rate,
     base_amount, batch_id)
@@ -146,6 +143,8 @@ FROM stage_invoices s JOIN customers c ON c.code = s.customer_code
 ORDER BY s.line`, im.termsDays, im.currencyOr(), rateOr, baseAmount("amount")), im.batch); err != nil {
 			return err
 		}
+		// The number's key is back before anything reads the invoices;
+		// the other indexes wait for the ledger below.
 		if err := im.restoreKeys("invoices"); err != nil {
 			return err
 		}

@@ -159,8 +159,8 @@ type importer struct {
 	// dropped: the secondary indexes of tables this import more than
 	// doubles, to be created again once the table is written (bulk.go).
 	dropped map[string][]indexDef
-	// keys: the unique keys set aside while a bulk load writes their table
-	// (bulk.go).
+	// keys: the unique keys of those tables, set aside with their indexes
+	// but built again as soon as the table is written (bulk.go).
 	keys map[string][]indexDef
 	// fillFactor: the tables whose fill factor the import lowered for its
 	// own writes (bulk.go), with the one to restore before it commits ("":
@@ -273,11 +273,6 @@ func (im *importer) run() (Result, error) {
 	}
 	// Every table's indexes are restored after its last write; this only
 	// guards against one being left out.
-	for table := range im.keys {
-		if err := im.restoreKeys(table); err != nil {
-			return Result{}, err
-		}
-	}
 	for table := range im.dropped {
 		if err := im.restoreIndexes(table); err != nil {
 			return Result{}, err
@@ -338,9 +333,6 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 			if err := im.bulkLoad(table, src.rows); err != nil {
 				return FileProgress{}, err
 			}
-			if err := im.setKeysAside(table); err != nil {
-				return FileProgress{}, err
-			}
 		}
 		if spec.passing != nil {
 			if err := im.insertPassing(spec); err != nil {
@@ -348,9 +340,6 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 			}
 		} else if err := spec.load(im); err != nil {
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
-		}
-		if err := im.restoreKeys(spec.bulk...); err != nil {
-			return FileProgress{}, err
 		}
 		if err := im.restoreIndexes(spec.bulk...); err != nil {
 			return FileProgress{}, err
