@@ -32,7 +32,20 @@ type csvSource struct {
 	checks    rowCheck
 	bad       *LineError
 	badColumn int
+	// The other part of phase 1 checks the columns of few values over their
+	// distinct values, in SQL (shapeChecks). The reader gathers those values
+	// from the rows it stages: distinct[k] holds those of cols[k], for the
+	// columns of few values the file has (nil for the others). A column
+	// whose values outnumber maxDistinct is not so few after all: its set
+	// is dropped and tooMany[k] set, and shapeChecks reads its values from
+	// the staging table instead.
+	distinct []map[string]struct{}
+	tooMany  []bool
 }
+
+// maxDistinct bounds the distinct values the reader keeps of one column (a
+// variable so that tests can lower it). Dates of ten years are 3,653.
+var maxDistinct = 100_000
 
 // newCSVSource reads the header of r and matches it against the file's
 // columns: any order, optional columns may be absent, an unknown,
@@ -82,12 +95,16 @@ func newCSVSource(file string, r io.Reader, cols []column) (*csvSource, error) {
 	src.values = make([]any, len(src.columns)+1)
 	src.cells = make([]string, len(src.columns))
 	src.checks = rowCheck{file: file, cols: cols, field: make([]int, len(cols)), value: make([]bool, len(cols))}
+	src.distinct, src.tooMany = make([]map[string]struct{}, len(cols)), make([]bool, len(cols))
 	for k, c := range cols {
 		src.checks.value[k] = c.checkedInReader()
 		src.checks.field[k] = -1
 		for i, h := range header {
 			if h == c.name {
 				src.checks.field[k] = i
+				if c.fewValues() {
+					src.distinct[k] = map[string]struct{}{}
+				}
 			}
 		}
 	}
@@ -144,11 +161,31 @@ func (s *csvSource) Next() bool {
 			continue // past the first bad row: read, not staged
 		}
 		s.bad, s.badColumn = s.checks.check(rec, line)
+		s.gather(rec)
 		s.rows++
 		s.last = int64(line)
 		return true
 	}
 	return false
+}
+
+// gather adds the values of a staged record to the distinct values of its
+// columns of few values.
+func (s *csvSource) gather(rec []string) {
+	for k, set := range s.distinct {
+		if set == nil {
+			continue
+		}
+		v := rec[s.checks.field[k]]
+		if _, ok := set[v]; ok || v == "" {
+			continue
+		}
+		if len(set) == maxDistinct {
+			s.distinct[k], s.tooMany[k] = nil, true
+			continue
+		}
+		set[strings.Clone(v)] = struct{}{} // the reader reuses its record
+	}
 }
 
 // Values implements pgx.CopyFromSource.

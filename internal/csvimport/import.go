@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -422,42 +424,52 @@ func (im *importer) validate(spec *fileSpec, src stagedFile) error {
 // required value is present and that a value of many distinct values, an
 // amount, is well-formed is checked row by row by the reader.)
 //
-// Columns with few distinct values are first checked over those values, in
-// one scan (GROUPING SETS, one hash table per column); only a value found bad
-// there is looked for row by row, so a valid file costs one cheap pass
-// instead of a date parse per row.
-func shapeChecks(ctx context.Context, conn *pgx.Conn, spec *fileSpec) ([]check, error) {
-	badValues := map[string][]string{}
-	var few []column
-	for _, c := range spec.columns {
-		if c.fewValues() {
-			few = append(few, c)
-		}
-	}
-	if len(few) > 0 {
-		var sets, grouping, found []string
-		for i, c := range few {
+// Columns with few distinct values are first checked over those values,
+// which the reader gathered as it staged the rows (csvSource.gather), in one
+// statement; only a value found bad there is looked for row by row, so a
+// valid file costs no pass over its rows. A column with more distinct
+// values than the reader keeps is checked over the staging table's, in one
+// scan for all such columns (GROUPING SETS, one hash table per column).
+func shapeChecks(ctx context.Context, conn *pgx.Conn, spec *fileSpec, src *csvSource) ([]check, error) {
+	var parts, sets, grouping, names []string
+	for k, c := range spec.columns {
+		switch {
+		case len(src.distinct[k]) > 0:
+			values := slices.Sorted(maps.Keys(src.distinct[k]))
+			for i, v := range values {
+				values[i] = sqlString(v)
+			}
+			parts = append(parts, fmt.Sprintf("SELECT %d, v FROM unnest(ARRAY[%s]::text[]) v WHERE %s",
+				k, strings.Join(values, ", "), anyCheckFails(c.valueChecks("v"))))
+		case src.tooMany[k]:
 			v := "s." + c.name
 			sets = append(sets, "("+v+")")
-			grouping = append(grouping, fmt.Sprintf("GROUPING(%s) AS g%d", v, i))
-			found = append(found, fmt.Sprintf("SELECT %d, %s FROM d s WHERE s.g%d = 0 AND %s IS NOT NULL AND %s",
-				i, v, i, v, anyCheckFails(c.valueChecks(v))))
+			grouping = append(grouping, fmt.Sprintf("GROUPING(%s) AS g%d", v, k))
+			names = append(names, v)
+			parts = append(parts, fmt.Sprintf("SELECT %d, %s FROM d s WHERE s.g%d = 0 AND %s IS NOT NULL AND %s",
+				k, v, k, v, anyCheckFails(c.valueChecks(v))))
 		}
-		q := fmt.Sprintf("WITH d AS MATERIALIZED (SELECT %s, %s FROM %s s GROUP BY GROUPING SETS (%s))\n%s",
-			strings.Join(grouping, ", "), "s."+columnNames(few, ", s."),
-			pgx.Identifier{stagingSchema, spec.stage()}.Sanitize(), strings.Join(sets, ", "),
-			strings.Join(found, "\nUNION ALL "))
+	}
+	badValues := map[string][]string{}
+	if len(parts) > 0 {
+		q := strings.Join(parts, "\nUNION ALL ")
+		if len(sets) > 0 {
+			q = fmt.Sprintf("WITH d AS MATERIALIZED (SELECT %s, %s FROM %s s GROUP BY GROUPING SETS (%s))\n%s",
+				strings.Join(grouping, ", "), strings.Join(names, ", "),
+				pgx.Identifier{stagingSchema, spec.stage()}.Sanitize(), strings.Join(sets, ", "), q)
+		}
 		rows, err := conn.Query(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("%s: validate: %w", spec.name, err)
 		}
 		for rows.Next() {
-			var i int
+			var k int
 			var v string
-			if err := rows.Scan(&i, &v); err != nil {
+			if err := rows.Scan(&k, &v); err != nil {
 				return nil, err
 			}
-			badValues[few[i].name] = append(badValues[few[i].name], v)
+			name := spec.columns[k].name
+			badValues[name] = append(badValues[name], v)
 		}
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("%s: validate: %w", spec.name, err)

@@ -235,7 +235,7 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 	if s.stopping.Load() {
 		return fail(errStopped)
 	}
-	if out.shape, err = shapeChecks(ctx, conn, spec); err != nil {
+	if out.shape, err = shapeChecks(ctx, conn, spec, src); err != nil {
 		return fail(err)
 	}
 	return out

@@ -2,6 +2,8 @@ package csvimport
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,4 +84,101 @@ func TestFailureStopsStagingUnderWay(t *testing.T) {
 	start := time.Now()
 	importFails(t, db, dir, "invoices.csv:2: customer_code: unknown customer K9")
 	t.Logf("failed in %v", time.Since(start))
+}
+
+// The reader gathers the distinct values of the columns of few values from
+// the rows it stages, the first bad row included and none after it; a
+// column with more of them than it keeps is left to the staging table.
+func TestReaderGathersDistinctValues(t *testing.T) {
+	old := maxDistinct
+	maxDistinct = 3
+	t.Cleanup(func() { maxDistinct = old })
+	src, err := newCSVSource("invoices.csv", strings.NewReader(dedent(`
+		number,customer_code,ship_date,amount,currency
+		I1,K1,2024-05-01,10.00,USD
+		I2,K1,2024-05-02,10.00,
+		I3,K1,2024-05-03,10.00,usd
+		I4,K1,2024-05-04,1e5,GBP
+		I5,K1,2024-05-09,10.00,EUR
+		`)), invoicesFile.columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for src.Next() {
+	}
+	if src.Err() != nil || src.bad == nil || src.bad.Line != 5 || src.rows != 4 {
+		t.Fatalf("err %v, bad %v, %d rows staged; want the amount of line 5 bad and 4 rows staged", src.Err(), src.bad, src.rows)
+	}
+	got := map[string]string{}
+	for k, c := range invoicesFile.columns {
+		switch {
+		case src.tooMany[k]:
+			got[c.name] = "too many"
+		case src.distinct[k] != nil:
+			got[c.name] = strings.Join(slices.Sorted(maps.Keys(src.distinct[k])), " ")
+		}
+	}
+	// ship_date has four values, more than the three kept; the amount is
+	// checked by the reader, the number and the code are not checked for
+	// shape, invoice_date, due_date and exchange_rate are absent; EUR is on
+	// a row after the first bad one, which is not staged.
+	want := map[string]string{"ship_date": "too many", "currency": "GBP USD usd"}
+	if !maps.Equal(got, want) {
+		t.Errorf("gathered %v, want %v", got, want)
+	}
+}
+
+// Columns of few values are checked over the distinct values the reader
+// gathered, or over the staging table's when there are more of them than it
+// keeps: both report the same first bad row, in line order, across columns
+// checked either way.
+func TestShapeChecksGatheredOrStaged(t *testing.T) {
+	db, _ := newCompany(t)
+	cases := []struct{ name, csv, want string }{
+		{"currency first", `
+			number,customer_code,ship_date,amount,currency,exchange_rate
+			I9,K1,2024-05-01,10.00,USD,7.1
+			I10,K1,2024-05-02,10.00,USD,7.2
+			I11,K1,2024-05-03,10.00,usd,7.3
+			I12,K1,2024-02-30,10.00,USD,7.4
+			`, "invoices.csv:4: currency: usd is not a currency code (three capital letters, ISO 4217)"},
+		{"date first", `
+			number,customer_code,ship_date,amount,currency,exchange_rate
+			I9,K1,2024-05-01,10.00,USD,7.1
+			I10,K1,2024-02-30,10.00,USD,7.2
+			I11,K1,2024-05-03,10.00,usd,7.3
+			I12,K1,2024-05-04,10.00,USD,7.4
+			`, "invoices.csv:3: ship_date: 2024-02-30 is not a valid date (YYYY-MM-DD)"},
+		{"rate after a good row of the same value", `
+			number,customer_code,ship_date,amount,currency,exchange_rate
+			I9,K1,2024-05-01,10.00,USD,7.1
+			I10,K1,2024-05-02,10.00,USD,7.1
+			I11,K1,2024-05-03,10.00,USD,0
+			I12,K1,2024-05-04,10.00,USD,7.123456789
+			`, "invoices.csv:4: exchange_rate: 0 must be greater than 0"},
+		// The reader finds the amount bad; the date before it on the same
+		// row is reported.
+		{"two bad values on one row", `
+			number,customer_code,ship_date,amount
+			I9,K1,2024-05-01,10.00
+			I10,K1,2024-02-30,1e5
+			I11,K1,2024-05-03,10.00
+			`, "invoices.csv:3: ship_date: 2024-02-30 is not a valid date (YYYY-MM-DD)"},
+		{"every value good", `
+			number,customer_code,ship_date,amount,currency,exchange_rate
+			I9,K1,2024-05-01,10.00,USD,7.1
+			I10,K1,2024-05-02,10.00,USD,7.2
+			I11,K9,2024-05-03,10.00,USD,7.3
+			`, "invoices.csv:4: customer_code: unknown customer K9"},
+	}
+	for _, keep := range []int{maxDistinct, 2} {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s, %d kept", c.name, keep), func(t *testing.T) {
+				old := maxDistinct
+				maxDistinct = keep
+				defer func() { maxDistinct = old }()
+				importFails(t, db, writeDir(t, map[string]string{"invoices.csv": c.csv}), c.want)
+			})
+		}
+	}
 }
