@@ -229,8 +229,9 @@ ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount")), im.user, im.ba
 	},
 }
 
-// allocationsFile is validated row by row here; its rows become PAYMENT
-// settlements when the ledger is posted (ledger.go).
+// allocationsFile's rows are checked by the statement that writes them into
+// ledger_new; they become PAYMENT settlements when the ledger is posted
+// (ledger.go).
 var allocationsFile = &fileSpec{
 	name:    "allocations.csv",
 	key:     []string{"payment_reference", "invoice_number"},
@@ -274,6 +275,10 @@ LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %[1]d THEN 0 ELSE
 				msg:  "%[1]s brings the allocations to %[2]s"},
 		}
 	},
+	// An allocation is dated by its payment and is in the invoice's currency
+	// (checked equal to the payment's).
+	passing: writeLedgerNew(`1, 'allocations.csv', s.line, i.id, i.customer_id, 'PAYMENT', p.date, s.amount::numeric,
+    NULL::date, p.id, NULL::bigint, NULL::bigint`),
 }
 
 var notesFile = &fileSpec{
@@ -327,9 +332,9 @@ ORDER BY h.line, h.step`, im.user)
 	},
 }
 
-// noteAllocationsFile is validated row by row here; its rows become NOTE
-// settlements (and NOTE_REVERSAL ones for dishonoured notes) when the
-// ledger is posted.
+// noteAllocationsFile's rows are checked by the statement that writes them
+// into ledger_new; they become NOTE settlements (and NOTE_REVERSAL ones for
+// dishonoured notes) when the ledger is posted.
 var noteAllocationsFile = &fileSpec{
 	name:    "note_allocations.csv",
 	key:     []string{"note_number", "invoice_number"},
@@ -369,10 +374,15 @@ LEFT JOIN LATERAL (SELECT CASE WHEN n.batch_id = %[1]d THEN 0 ELSE
 				msg:  "%[1]s brings the allocations to %[2]s"},
 		}
 	},
+	// A note's allocation counts from the day it is received, and a
+	// dishonour reverses it on the dishonour date (§3, §9).
+	passing: writeLedgerNew(`2, 'note_allocations.csv', s.line, i.id, i.customer_id, 'NOTE', n.received_date,
+    s.amount::numeric, CASE WHEN n.status = 'DISHONORED' THEN n.status_date END, NULL::bigint, n.id, NULL::bigint`),
 }
 
-// writeOffsFile is validated row by row here; write_offs rows and their
-// WRITE_OFF settlements are written when the ledger is posted.
+// writeOffsFile's rows are checked by the statement that writes them into
+// ledger_new; write_offs rows and their WRITE_OFF settlements are written
+// when the ledger is posted.
 var writeOffsFile = &fileSpec{
 	name: "writeoffs.csv",
 	columns: []column{text("invoice_number").req(), date("date").req(), money("amount").positive().req(),
@@ -388,6 +398,8 @@ var writeOffsFile = &fileSpec{
 					msg: "%[1]s is a %[2]s; a write-off must be approved by a GENERAL_MANAGER"},
 				notBefore("date", "i.ship_date", "ship date of the invoice")}
 	},
+	passing: writeLedgerNew(`3, 'writeoffs.csv', s.line, i.id, i.customer_id, 'WRITE_OFF', s.date::date,
+    s.amount::numeric, NULL::date, NULL::bigint, NULL::bigint, u.id`),
 }
 
 var targetsFile = &fileSpec{

@@ -209,6 +209,11 @@ func (im *importer) run() (Result, error) {
 	if err := im.exec("SAVEPOINT import"); err != nil {
 		return Result{}, err
 	}
+	if slices.ContainsFunc(explicitLedgerFiles, func(f string) bool { return im.present[f] }) {
+		if err := im.createLedgerNew(); err != nil {
+			return Result{}, err
+		}
+	}
 	var present []*fileSpec
 	for _, spec := range fileSpecs {
 		if im.present[spec.name] {

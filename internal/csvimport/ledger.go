@@ -3,7 +3,7 @@ package csvimport
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -33,50 +33,35 @@ func (im *importer) postLedger() error {
 	return im.restoreIndexes("settlements", "invoices")
 }
 
-// postLedgerRows checks and writes the ledger rows (postLedger).
-func (im *importer) postLedgerRows() error {
-	var parts []string
-	if _, ok := im.staged["allocations.csv"]; ok {
-		// An allocation is dated by its payment and is in the invoice's
-		// currency (checked equal to the payment's).
-		parts = append(parts, `
-SELECT 1, 'allocations.csv', a.line, i.id, i.customer_id, 'PAYMENT', p.date, a.amount::numeric, NULL::date,
-    p.id, NULL::bigint, NULL::bigint
-FROM stage_allocations a
-JOIN payments p ON p.reference = a.payment_reference
-JOIN invoices i ON i.number = a.invoice_number`)
-	}
-	if _, ok := im.staged["note_allocations.csv"]; ok {
-		// A note's allocation counts from the day it is received, and a
-		// dishonour reverses it on the dishonour date (§3, §9).
-		parts = append(parts, `
-SELECT 2, 'note_allocations.csv', a.line, i.id, i.customer_id, 'NOTE', n.received_date, a.amount::numeric,
-    CASE WHEN n.status = 'DISHONORED' THEN n.status_date END, NULL, n.id, NULL
-FROM stage_note_allocations a
-JOIN notes n ON n.number = a.note_number
-JOIN invoices i ON i.number = a.invoice_number`)
-	}
-	if _, ok := im.staged["writeoffs.csv"]; ok {
-		parts = append(parts, `
-SELECT 3, 'writeoffs.csv', w.line, i.id, i.customer_id, 'WRITE_OFF', w.date::date, w.amount::numeric, NULL,
-    NULL, NULL, u.id
-FROM stage_writeoffs w
-JOIN invoices i ON i.number = w.invoice_number
-JOIN users u ON u.username = w.approved_by`)
-	}
-	if len(parts) > 0 {
-		// ledger_new: the explicit ledger rows of this import, each with the
-		// file and line it comes from; reversed_on is the date a NOTE row is
-		// reversed (its note is dishonoured), else NULL.
-		if err := im.exec(`
+// explicitLedgerFiles write the import's explicit ledger rows into ledger_new.
+var explicitLedgerFiles = []string{"allocations.csv", "note_allocations.csv", "writeoffs.csv"}
+
+// createLedgerNew creates ledger_new, the explicit ledger rows of this
+// import, each with the file and line it comes from; reversed_on is the date
+// a NOTE row is reversed (its note is dishonoured), else NULL. Each explicit
+// ledger file writes its rows there in the statement that checks them
+// (writeLedgerNew); postLedger checks them against the open balances together
+// and posts them.
+func (im *importer) createLedgerNew() error {
+	return im.exec(`
 CREATE TEMP TABLE ledger_new (src int, file text, line bigint, invoice_id bigint, customer_id bigint, kind text,
     date date, amount numeric(18,2), reversed_on date, payment_id bigint, note_id bigint, approved_by bigint)
-ON COMMIT DROP`); err != nil {
-			return err
-		}
-		if err := im.exec("INSERT INTO ledger_new " + strings.Join(parts, "\nUNION ALL")); err != nil {
-			return err
-		}
+ON COMMIT DROP`)
+}
+
+// writeLedgerNew is the passing statement of an explicit ledger file: it writes
+// the columns cols of ledger_new, an SQL select list over the file's rules'
+// FROM clause, for the rows that break none of its rules. The rules' joins
+// give the ids, so no other pass over the file resolves them again.
+func writeLedgerNew(cols string) func(im *importer, from, passes string) ([]string, [][]any) {
+	return func(im *importer, from, passes string) ([]string, [][]any) {
+		return []string{"INSERT INTO ledger_new\nSELECT " + cols + "\nFROM " + from + "\nWHERE " + passes}, [][]any{nil}
+	}
+}
+
+// postLedgerRows checks and writes the ledger rows (postLedger).
+func (im *importer) postLedgerRows() error {
+	if slices.ContainsFunc(explicitLedgerFiles, func(f string) bool { return im.present[f] }) {
 		if err := im.exec("ANALYZE ledger_new"); err != nil {
 			return err
 		}
