@@ -508,15 +508,6 @@ func columnIndex(cols []column, name string) int {
 	return -1
 }
 
-// columnNames joins the names of cols with sep.
-func columnNames(cols []column, sep string) string {
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.name
-	}
-	return strings.Join(names, sep)
-}
-
 // firstBad runs every check over the rows of from in one pass, a CASE
 // returning the first rule each row breaks, and returns the first bad row
 // in line order. Only then does it fetch that row's value and details.
