@@ -230,7 +230,8 @@ func TestLeaveRoomAndRestore(t *testing.T) {
 // A line that breaks one is not written, and the rules' own pass then
 // reports the first bad line, whichever statement held it, and leaves
 // nothing behind: here with two lines per statement, so the first
-// statements have written their lines when a later one leaves a line out.
+// statements have written their lines when a later one leaves a line out,
+// and every statement but the first reads its lines from a typed table.
 func TestDeferredRulesReportTheFirstBadLine(t *testing.T) {
 	db, _ := newCompany(t)
 	oldMin, oldPer := bulkMinRows, salesLinesPerStatement
@@ -248,6 +249,10 @@ func TestDeferredRulesReportTheFirstBadLine(t *testing.T) {
 			"sales_lines.csv:4: invoice_number: I4 belongs to customer K2"},
 		{"the first line", ",K9,P1,2024-05-01,1,10,10.00,5.00\n" + good + good,
 			"sales_lines.csv:2: customer_code: unknown customer K9"},
+		// Phase 1 refuses the file before any statement writes it, and the
+		// stager copies none of its chunks into typed tables.
+		{"a malformed date in the second statement's lines", good + good + good + ",K1,P1,2024-02-30,1,10,10.00,5.00\n" + good,
+			"sales_lines.csv:5: ship_date: 2024-02-30 is not a valid date (YYYY-MM-DD)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -145,6 +145,19 @@ func (c column) valueChecks(v string) []check {
 	return out
 }
 
+// typed is the SQL value of a well-formed staged value v of the column, cast
+// to its type where the statements that write it would cast it: dates and
+// decimals. Other kinds stay text.
+func (c column) typed(v string) string {
+	switch c.kind {
+	case kindDate:
+		return v + "::date"
+	case kindDecimal:
+		return v + "::numeric"
+	}
+	return v
+}
+
 // anyCheckFails is true when one of the checks fails, evaluated in order.
 func anyCheckFails(checks []check) string {
 	var b strings.Builder

@@ -168,10 +168,7 @@ var salesLinesFile = &fileSpec{
 	// A line's codes must name a customer, a product and an invoice of the
 	// same customer and currency.
 	rules: func(im *importer) (string, []check) {
-		return `stage_sales_lines s
- LEFT JOIN customers c ON c.code = s.customer_code
- LEFT JOIN products p ON p.code = s.product_code
- LEFT JOIN invoices i ON i.number = s.invoice_number`,
+		return salesLinesFrom("stage_sales_lines"),
 			[]check{unknown("invoice_number", "invoice", "i.id"),
 				unknown("customer_code", "customer", "c.id"), unknown("product_code", "product", "p.id"),
 				{column: "invoice_number", cond: "i.customer_id <> c.id", value: "s.invoice_number",
@@ -187,9 +184,16 @@ var salesLinesFile = &fileSpec{
 	// always give the same rows. A million lines per statement: each
 	// statement sorts its lines and hands them to the statement triggers
 	// (the rollup, the reference check) in memory, where a whole large file
-	// would spill to disk.
-	passing: func(im *importer, from, passes string) (sqls []string, args [][]any) {
-		for first := int64(1); first < im.staged["sales_lines.csv"].last; first += salesLinesPerStatement { // line 1 is the header
+	// would spill to disk. The first million are read from the staged text;
+	// the others from their typed tables (stager.typeChunks), on which the
+	// same casts and rules do nothing more than compare.
+	passing: func(im *importer, spec *fileSpec, from, passes string) (sqls []string, args [][]any) {
+		for k := 1; k <= spec.chunks(im.staged[spec.name].last); k++ {
+			lines := from
+			if k > 1 {
+				lines = salesLinesFrom(spec.typedStage(k))
+			}
+			lo, hi := spec.chunk(k)
 			sqls = append(sqls, fmt.Sprintf(`
 INSERT INTO sales_lines (invoice_id, customer_id, product_id, ship_date, quantity, unit_price, amount,
     cost_amount, currency, exchange_rate, base_amount, batch_id)
@@ -197,11 +201,20 @@ SELECT i.id, c.id, p.id, s.ship_date::date, s.quantity::numeric, s.unit_price::n
     s.cost_amount::numeric, %s, %s, %s, $1
 FROM %s
 WHERE s.line > $2 AND s.line <= $3 AND %s
-ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount"), from, passes))
-			args = append(args, []any{im.batch, first, first + salesLinesPerStatement})
+ORDER BY s.line`, im.currencyOr(), rateOr, baseAmount("amount"), lines, passes))
+			args = append(args, []any{im.batch, lo, hi})
 		}
 		return sqls, args
 	},
+}
+
+// salesLinesFrom is the sales lines' rules' FROM clause over the staged
+// lines of table: the codes joined to what they name.
+func salesLinesFrom(table string) string {
+	return table + ` s
+ LEFT JOIN customers c ON c.code = s.customer_code
+ LEFT JOIN products p ON p.code = s.product_code
+ LEFT JOIN invoices i ON i.number = s.invoice_number`
 }
 
 var paymentsFile = &fileSpec{

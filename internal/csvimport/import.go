@@ -133,19 +133,36 @@ type fileSpec struct {
 	// writeoffs.csv's place in the order (ledger.go).
 	ledger bool
 	// linesPerStatement, when set, is how many staged lines each of
-	// load's statements reads, by a range of line numbers: a file of more
-	// lines is staged with a block range index on them (stager.go).
+	// load's statements reads, by a range of line numbers (a chunk): a
+	// file of more lines is staged with a block range index on them, and
+	// its chunks after the first are copied into typed tables (stager.go).
 	linesPerStatement *int64
 	// passing, set instead of load, writes the file with the rules inside
 	// its INSERTs: given the rules' FROM clause and a condition that only
 	// the rows breaking none of them meet, it returns the statements (and
 	// their arguments) that write those rows. When phase 1 finds nothing,
 	// phase 2 then makes no pass of its own (insertPassing).
-	passing func(im *importer, from, passes string) (sqls []string, args [][]any)
+	passing func(im *importer, spec *fileSpec, from, passes string) (sqls []string, args [][]any)
 }
 
 // stage is the name of the file's staging table (schema import_staging).
 func (f *fileSpec) stage() string { return "stage_" + strings.TrimSuffix(f.name, ".csv") }
+
+// chunks is the number of statements that write a file read in chunks of
+// linesPerStatement lines, whose last staged line is last.
+func (f *fileSpec) chunks(last int64) int {
+	return int((last - 2 + *f.linesPerStatement) / *f.linesPerStatement) // line 1 is the header
+}
+
+// chunk returns the lines of the k-th chunk (from 1): those after lo, up to
+// hi.
+func (f *fileSpec) chunk(k int) (lo, hi int64) {
+	lo = 1 + int64(k-1)**f.linesPerStatement
+	return lo, lo + *f.linesPerStatement
+}
+
+// typedStage is the name of the typed table of the k-th chunk (stager.go).
+func (f *fileSpec) typedStage(k int) string { return fmt.Sprintf("%s_%d", f.stage(), k) }
 
 // importer carries the state of one ImportDir call; all of it runs on one
 // connection inside one transaction.
@@ -560,13 +577,19 @@ func brokenCheck(checks []check) string {
 func (im *importer) insertPassing(spec *fileSpec) error {
 	file := spec.name
 	from, checks := spec.rules(im)
-	sqls, args := spec.passing(im, from, "("+brokenCheck(checks)+") IS NULL")
+	sqls, args := spec.passing(im, spec, from, "("+brokenCheck(checks)+") IS NULL")
 	if err := im.exec("SAVEPOINT deferred_rules"); err != nil {
 		return err
 	}
 	var written int64
 	var failed error
 	for i, q := range sqls {
+		if src := im.staged[file]; i > 0 && src.typed != nil {
+			// The statement reads the typed table of chunk i+1.
+			if err := im.stager.awaitTyped(im.ctx, src, i+1); err != nil {
+				return err
+			}
+		}
 		tag, err := im.conn.Exec(im.ctx, q, args[i]...)
 		if err != nil {
 			failed = err

@@ -53,8 +53,8 @@ ON COMMIT DROP`)
 // the columns cols of ledger_new, an SQL select list over the file's rules'
 // FROM clause, for the rows that break none of its rules. The rules' joins
 // give the ids, so no other pass over the file resolves them again.
-func writeLedgerNew(cols string) func(im *importer, from, passes string) ([]string, [][]any) {
-	return func(im *importer, from, passes string) ([]string, [][]any) {
+func writeLedgerNew(cols string) func(im *importer, spec *fileSpec, from, passes string) ([]string, [][]any) {
+	return func(im *importer, spec *fileSpec, from, passes string) ([]string, [][]any) {
 		return []string{"INSERT INTO ledger_new\nSELECT " + cols + "\nFROM " + from + "\nWHERE " + passes}, [][]any{nil}
 	}
 }

@@ -25,12 +25,14 @@ func TestStagingErrorsInFileOrder(t *testing.T) {
 		`})), "invoices.csv:2: customer_code: unknown customer K9")
 }
 
-// Staging tables that an import which died left behind are dropped by the
-// next import, which then stages its files as usual.
+// Staging tables that an import which died left behind, typed chunks
+// included, are dropped by the next import, which then stages its files as
+// usual.
 func TestLeftoverStagingTables(t *testing.T) {
 	db := pgtest.New(t)
 	if _, err := db.Exec(`CREATE UNLOGGED TABLE import_staging.stage_offices (line bigint, code text, name text);
-		INSERT INTO import_staging.stage_offices VALUES (2, 'XX', 'left over')`); err != nil {
+		INSERT INTO import_staging.stage_offices VALUES (2, 'XX', 'left over');
+		CREATE UNLOGGED TABLE import_staging.stage_sales_lines_3 (line bigint)`); err != nil {
 		t.Fatal(err)
 	}
 	mustImport(t, db, writeDir(t, masterFiles))
