@@ -26,22 +26,23 @@ import (
 // PostgreSQL backend, on one core. Staging a file (parsing it, COPYing its
 // text into a staging table, marking the rows that repeat an earlier row's
 // key, indexing the line numbers of a file read a range at a time,
-// analysing the table and checking the shape of its values of few distinct
-// values) needs nothing of that transaction, though: it reads the file
-// alone. So a stager does it on a second
-// connection, file after file in load order, while the import's
-// transaction validates and writes the files already staged. For the large
-// demo set that takes the staging of every file but the first off the
-// import's backend.
+// analysing the table, checking the shape of its values of few distinct
+// values, and copying such a file's later ranges into typed tables) needs
+// nothing of that transaction, though: it reads the file alone. So a
+// stager does it on a second connection, file after file in load order,
+// while the import's transaction validates and writes the files already
+// staged. For the large demo set that takes the staging of every file but
+// the first off the import's backend.
 //
 // The staging tables are therefore not temporary tables of the import's
 // session but unlogged tables in the schema import_staging (migration 13),
 // which the import's transaction reads (it puts the schema on its
 // search_path; it reads committed data, so it must run at READ COMMITTED).
 // Their names are fixed, and only an import holding the import lock (see
-// ImportDir) creates or drops them: its stager first drops any that an
-// import whose process died left behind, and the import's transaction
-// drops them before it commits, whether the import failed or not.
+// ImportDir) creates or drops them: its stager first drops every table of
+// the schema, those an import whose process died left behind, and the
+// import's transaction drops them before it commits, whether the import
+// failed or not.
 
 // stagingSchema holds the staging tables.
 const stagingSchema = "import_staging"
