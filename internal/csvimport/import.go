@@ -226,7 +226,7 @@ func (im *importer) run() (Result, error) {
 	if err := im.exec("SAVEPOINT import"); err != nil {
 		return Result{}, err
 	}
-	if slices.ContainsFunc(explicitLedgerFiles, func(f string) bool { return im.present[f] }) {
+	if im.explicitLedger() {
 		if err := im.createLedgerNew(); err != nil {
 			return Result{}, err
 		}

@@ -3,7 +3,6 @@ package csvimport
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -33,8 +32,12 @@ func (im *importer) postLedger() error {
 	return im.restoreIndexes("settlements", "invoices")
 }
 
-// explicitLedgerFiles write the import's explicit ledger rows into ledger_new.
-var explicitLedgerFiles = []string{"allocations.csv", "note_allocations.csv", "writeoffs.csv"}
+// explicitLedger says whether the import has explicit ledger rows: those of
+// allocations.csv, note_allocations.csv and writeoffs.csv, which are written
+// into ledger_new.
+func (im *importer) explicitLedger() bool {
+	return im.present["allocations.csv"] || im.present["note_allocations.csv"] || im.present["writeoffs.csv"]
+}
 
 // createLedgerNew creates ledger_new, the explicit ledger rows of this
 // import, each with the file and line it comes from; reversed_on is the date
@@ -61,7 +64,7 @@ func writeLedgerNew(cols string) func(im *importer, spec *fileSpec, from, passes
 
 // postLedgerRows checks and writes the ledger rows (postLedger).
 func (im *importer) postLedgerRows() error {
-	if slices.ContainsFunc(explicitLedgerFiles, func(f string) bool { return im.present[f] }) {
+	if im.explicitLedger() {
 		if err := im.exec("ANALYZE ledger_new"); err != nil {
 			return err
 		}
