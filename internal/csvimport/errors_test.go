@@ -185,6 +185,26 @@ func TestImportErrors(t *testing.T) {
 				invoice_number,date,amount,approved_by
 				I1,2024-12-31,900.00,gm
 				`}, "writeoffs.csv:2: amount: 900.00 exceeds the open balance of invoice I1 on 2024-12-31 (200.00)"},
+		// N2's 800.00 counts from 2024-03-02 until its dishonour on
+		// 2024-03-20: PAY7's 300.00 on 2024-03-10 exceeds the 200.00 open
+		// then, though the invoice's moves add up to less than its amount.
+		{"allocation while a dishonoured note still counts", map[string]string{
+			"notes.csv": `
+				number,kind,customer_code,issue_date,received_date,maturity_date,amount,status,status_date
+				N2,BANK_ACCEPTANCE,K1,2024-03-01,2024-03-02,2024-06-01,800.00,DISHONORED,2024-03-20
+				`,
+			"note_allocations.csv": `
+				note_number,invoice_number,amount
+				N2,I1,800.00
+				`,
+			"payments.csv": `
+				reference,customer_code,date,method,amount
+				PAY7,K1,2024-03-10,TRANSFER,300.00
+				`,
+			"allocations.csv": `
+				payment_reference,invoice_number,amount
+				PAY7,I1,300.00
+				`}, "allocations.csv:2: amount: 300.00 exceeds the open balance of invoice I1 on 2024-03-10 (200.00)"},
 		{"allocations above the payment", map[string]string{
 			"payments.csv": `
 				reference,customer_code,date,method,amount
