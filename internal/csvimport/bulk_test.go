@@ -3,6 +3,7 @@ package csvimport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -260,8 +261,13 @@ func TestDeferredRulesReportTheFirstBadLine(t *testing.T) {
 		})
 	}
 	// The same lines with the bad ones left out are written, all of them.
-	mustImport(t, db, writeDir(t, map[string]string{"sales_lines.csv": header + good + good + good + good + good}))
+	dir := writeDir(t, map[string]string{"sales_lines.csv": header + good + good + good + good + good})
+	res := mustImport(t, db, dir)
 	if got := queryString(t, db, `SELECT count(*)::text FROM sales_lines WHERE ship_date = '2024-05-01'`); got != "5" {
 		t.Errorf("%s sales lines written, want 5", got)
 	}
+	// The import refuses the same file again before it writes a line,
+	// while the stager may still be typing its chunks: the stager is
+	// stopped and no staging table is left.
+	importFails(t, db, dir, fmt.Sprintf("sales_lines.csv: identical to the file imported in batch %d", res.BatchID))
 }
