@@ -42,6 +42,17 @@ type ImportRun struct {
 	// RowsPerSec is the CSV files' rows over Seconds, for both targets, so
 	// that the two rates compare the same work.
 	RowsPerSec float64 `json:"rows_per_second"`
+	// Files, for creditdesk, is the import's own progress: each file's
+	// rows and time, in load order (the ledger's posting is timed with the
+	// last ledger file, as `creditdesk import` prints it).
+	Files []ImportFile `json:"files,omitempty"`
+}
+
+// ImportFile is one file of a creditdesk import run.
+type ImportFile struct {
+	File    string  `json:"file"`
+	Rows    int64   `json:"rows"`
+	Seconds float64 `json:"seconds"`
 }
 
 // ImportResults are what the import benchmark measured.
@@ -109,6 +120,7 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 	}
 	logf("import: the floor's %d tables (%d rows) dumped in binary COPY format", len(res.TableRows), tableRows)
 
+	var files []ImportFile // the last creditdesk run's
 	load := map[string]func(url string) error{
 		targetCreditdesk: func(url string) error {
 			db, err := postgres.Open(url)
@@ -121,8 +133,10 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 				return err
 			}
 			var n int64
+			files = files[:0]
 			for _, f := range r.Files {
 				n += f.Rows
+				files = append(files, ImportFile{File: f.File, Rows: f.Rows, Seconds: f.Elapsed.Seconds()})
 			}
 			if n != res.CSVRows {
 				return fmt.Errorf("imported %d rows of %d", n, res.CSVRows)
@@ -153,6 +167,9 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportResults, error) {
 				return res, fmt.Errorf("%s, run %d: %w", target, run, err)
 			}
 			r := ImportRun{Target: target, Run: run, Seconds: secs, RowsPerSec: float64(res.CSVRows) / secs}
+			if target == targetCreditdesk {
+				r.Files = slices.Clone(files)
+			}
 			res.Runs = append(res.Runs, r)
 			logf("import: %-10s run %d: %.1fs, %.0f rows/s", target, run, secs, r.RowsPerSec)
 		}
@@ -370,6 +387,32 @@ func ImportMarkdown(r *ImportResults) string {
 			rel = fmt.Sprintf("%.2f×", x.Seconds/f)
 		}
 		fmt.Fprintf(&b, "| %s | %d | %.1f | %.0f | %s |\n", x.Target, x.Run, x.Seconds, x.RowsPerSec, rel)
+	}
+	// creditdesk's own progress, a column per run: where its time went.
+	var runs []ImportRun
+	for _, x := range r.Runs {
+		if len(x.Files) > 0 {
+			runs = append(runs, x)
+		}
+	}
+	if len(runs) == 0 {
+		return b.String()
+	}
+	b.WriteString("\ncreditdesk's progress, seconds per file (the ledger's posting counted with the last ledger file):\n\n| file | rows |")
+	for _, x := range runs {
+		fmt.Fprintf(&b, " run %d |", x.Run)
+	}
+	b.WriteString("\n|---|--:|" + strings.Repeat("--:|", len(runs)) + "\n")
+	for i, f := range runs[0].Files {
+		fmt.Fprintf(&b, "| %s | %d |", f.File, f.Rows)
+		for _, x := range runs {
+			if i < len(x.Files) && x.Files[i].File == f.File {
+				fmt.Fprintf(&b, " %.2f |", x.Files[i].Seconds)
+			} else {
+				b.WriteString(" – |")
+			}
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

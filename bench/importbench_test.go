@@ -108,3 +108,30 @@ func tableDigest(t *testing.T, c *pgx.Conn, table string) string {
 	}
 	return s
 }
+
+// The import benchmark's table gives each run against the floor's time in
+// the same run, then creditdesk's progress per file, a column per run.
+func TestImportMarkdown(t *testing.T) {
+	r := &ImportResults{RunInfo: RunInfo{Scale: "small", Seed: 1, End: "2025-12-31"}, CSVRows: 300,
+		TableRows: map[string]int64{"invoices": 100, "settlements": 250}}
+	r.Runs = []ImportRun{
+		{Target: targetCreditdesk, Run: 1, Seconds: 3, RowsPerSec: 100,
+			Files: []ImportFile{{"invoices.csv", 100, 1.25}, {"payments.csv", 200, 1.5}}},
+		{Target: targetFloor, Run: 1, Seconds: 1.5, RowsPerSec: 200},
+		{Target: targetFloor, Run: 2, Seconds: 1, RowsPerSec: 300},
+		{Target: targetCreditdesk, Run: 2, Seconds: 2.5, RowsPerSec: 120,
+			Files: []ImportFile{{"invoices.csv", 100, 1}, {"payments.csv", 200, 1.25}}},
+	}
+	got := ImportMarkdown(r)
+	for _, want := range []string{
+		"| creditdesk | 1 | 3.0 | 100 | 2.00× |\n",
+		"| floor | 2 | 1.0 | 300 | 1.00× |\n",
+		"| creditdesk | 2 | 2.5 | 120 | 2.50× |\n",
+		"| file | rows | run 1 | run 2 |\n|---|--:|--:|--:|\n" +
+			"| invoices.csv | 100 | 1.25 | 1.00 |\n| payments.csv | 200 | 1.50 | 1.25 |\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+}
