@@ -324,8 +324,7 @@ func LoadFloorTables(ctx context.Context, url, dir string, tables map[string]int
 		LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = c.oid AND k.contype = 'u'
 		WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY ($1)
 		  AND NOT i.indisprimary
-		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.conindid = i.indexrelid AND f.contype = 'f')
-		  AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.contype NOT IN ('u', 'f'))
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid AND x.contype <> 'u')
 		ORDER BY 1`, names)
 	if err != nil {
 		return nil, err

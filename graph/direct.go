@@ -172,19 +172,28 @@ func (o *objectDef[T]) prepare(oc *graphql.OperationContext, sel ast.SelectionSe
 			c.prime(ctx, vs)
 		}
 		var w bytes.Buffer
-		w.WriteByte('[')
-		for i, v := range vs {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			if !c.write(ctx, &w, v) {
-				return nil, false
-			}
+		if !writeList(&w, len(vs), func(i int) bool { return c.write(ctx, &w, vs[i]) }) {
+			return nil, false
 		}
-		w.WriteByte(']')
 		b := w.Bytes()
 		return graphql.WriterFunc(func(out io.Writer) { out.Write(b) }), true //nolint:errcheck
 	}, true
+}
+
+// writeList writes a JSON array of n elements, the i-th with write(i); it
+// stops, reporting false, at the first element write cannot write.
+func writeList(w *bytes.Buffer, n int, write func(i int) bool) bool {
+	w.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		if !write(i) {
+			return false
+		}
+	}
+	w.WriteByte(']')
+	return true
 }
 
 // leaf writes a scalar or enum field with the executor's marshaler; m
@@ -232,15 +241,8 @@ func nested[T, U any](o *objectDef[*U], get func(T) *U, nonNull bool) fieldDef[T
 // objects ([U!]!), such as a scorecard's metrics; a nil element falls back.
 func nestedList[T, U any](o *objectDef[*U], get func(T) []*U) fieldDef[T] {
 	return nestedListOf(o, func(w *bytes.Buffer, v T, write func(*U) bool) bool {
-		for i, u := range get(v) {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			if u == nil || !write(u) {
-				return false
-			}
-		}
-		return true
+		us := get(v)
+		return writeList(w, len(us), func(i int) bool { return us[i] != nil && write(us[i]) })
 	})
 }
 
@@ -249,23 +251,14 @@ func nestedList[T, U any](o *objectDef[*U], get func(T) []*U) fieldDef[T] {
 func valueList[T, U any](o *objectDef[*U], get func(T) []U) fieldDef[T] {
 	return nestedListOf(o, func(w *bytes.Buffer, v T, write func(*U) bool) bool {
 		us := get(v)
-		for i := range us {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			if !write(&us[i]) {
-				return false
-			}
-		}
-		return true
+		return writeList(w, len(us), func(i int) bool { return write(&us[i]) })
 	})
 }
 
 // nestedListOf compiles the selection of a list member of T against o and
-// writes the list with each, which calls write on the list's elements in
-// order and writes the commas between them. The elements' fields are
-// struct members: a selection that would load anything through a
-// dataloader is left to the executor.
+// writes the list with each, which writes the list's elements with write
+// (writeList). The elements' fields are struct members: a selection that
+// would load anything through a dataloader is left to the executor.
 func nestedListOf[T, U any](o *objectDef[*U], each func(w *bytes.Buffer, v T, write func(*U) bool) bool) fieldDef[T] {
 	return func(oc *graphql.OperationContext, f graphql.CollectedField) (compiled[T], bool) {
 		inner, ok := o.compile(oc, f.Selections)
@@ -273,12 +266,7 @@ func nestedListOf[T, U any](o *objectDef[*U], each func(w *bytes.Buffer, v T, wr
 			return compiled[T]{}, false
 		}
 		return compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
-			w.WriteByte('[')
-			if !each(w, v, func(u *U) bool { return inner.write(ctx, w, u) }) {
-				return false
-			}
-			w.WriteByte(']')
-			return true
+			return each(w, v, func(u *U) bool { return inner.write(ctx, w, u) })
 		}}, true
 	}
 }
@@ -333,17 +321,8 @@ func interfaceList[T, I any](get func(T) []I, impls ...implementation) fieldDef[
 			return false
 		}
 		return compiled[T]{write: func(ctx context.Context, w *bytes.Buffer, v T) bool {
-			w.WriteByte('[')
-			for i, x := range get(v) {
-				if i > 0 {
-					w.WriteByte(',')
-				}
-				if !write(ctx, w, x) {
-					return false
-				}
-			}
-			w.WriteByte(']')
-			return true
+			xs := get(v)
+			return writeList(w, len(xs), func(i int) bool { return write(ctx, w, xs[i]) })
 		}}, true
 	}
 }

@@ -19,13 +19,13 @@ import (
 // again, with the same definitions, once its last write to the table is
 // done, inside the same transaction.
 //
-// The unique keys are dropped and built again the same way (below);
-// primary keys stay. Every key is enforced as always, and so is every
-// reference (by its statement-level check, migration 10, or its foreign
-// key). Dropping an index takes the table's ACCESS EXCLUSIVE lock, so such an import keeps other sessions from reading that
-// table until it commits; below bulkMinRows rows, or into a table already
-// larger than the import, nothing is dropped and nothing is locked beyond
-// the usual.
+// The unique keys are dropped and built again the same way (below); primary
+// keys stay. Every key is enforced as always, and so is every reference (by
+// its statement-level check, migration 10, or its foreign key). Dropping an
+// index takes the table's ACCESS EXCLUSIVE lock, so such an import keeps
+// other sessions from reading that table until it commits; below bulkMinRows
+// rows, or into a table already larger than the import, nothing is dropped
+// and nothing is locked beyond the usual.
 
 // bulkMinRows is the smallest write for which indexes are rebuilt (a
 // variable so that tests can take the bulk path with small files).

@@ -21,7 +21,7 @@ var officesFile = &fileSpec{
 	key:     []string{"code"},
 	columns: []column{text("code").req(), text("name").req()},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_offices") + " LEFT JOIN offices x ON x.code = s.code",
+		return "stage_offices s LEFT JOIN offices x ON x.code = s.code",
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code")}
 	},
 	bulk: []string{"offices"},
@@ -36,8 +36,7 @@ var usersFile = &fileSpec{
 	columns: []column{text("username").req(), text("name").req(), enum("role", cd.Roles).req(),
 		text("office_code")},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_users") +
-				" LEFT JOIN users x ON x.username = s.username LEFT JOIN offices o ON o.code = s.office_code",
+		return "stage_users s LEFT JOIN users x ON x.username = s.username LEFT JOIN offices o ON o.code = s.office_code",
 			[]check{exists("username", "s.username", "x.id"), duplicate("username", "s.username"),
 				unknown("office_code", "office", "o.id")}
 	},
@@ -57,7 +56,7 @@ var productsFile = &fileSpec{
 	columns: []column{text("code").req(), text("name").req(), text("category"),
 		numeric("unit_cost", 14, 4).nonNegative()},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_products") + " LEFT JOIN products x ON x.code = s.code",
+		return "stage_products s LEFT JOIN products x ON x.code = s.code",
 			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code")}
 	},
 	bulk: []string{"products"},
@@ -81,7 +80,7 @@ var customersFile = &fileSpec{
 		numeric("required_share", 4, 8).between("0", "1"), date("first_trade_on"),
 	},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_customers") + `
+		return `stage_customers s
  LEFT JOIN customers x ON x.code = s.code
  LEFT JOIN offices o ON o.code = s.office_code
  LEFT JOIN users u ON u.username = s.rep_username`,
@@ -115,7 +114,7 @@ var invoicesFile = &fileSpec{
 		date("invoice_date"), date("due_date"), money("amount").positive().req(), currency("currency"),
 		rate("exchange_rate")},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_invoices") + `
+		return `stage_invoices s
  LEFT JOIN invoices x ON x.number = s.number
  LEFT JOIN customers c ON c.code = s.customer_code`,
 			[]check{exists("number", "s.number", "x.id"), duplicate("number", "s.number"),
@@ -190,7 +189,7 @@ var salesLinesFile = &fileSpec{
 	passing: func(im *importer, spec *fileSpec, from, passes string) (sqls []string, args [][]any) {
 		for k := 1; k <= spec.chunks(im.staged[spec.name].last); k++ {
 			lines := from
-			if k > 1 {
+			if spec.typedChunk(k) {
 				lines = salesLinesFrom(spec.typedStage(k))
 			}
 			lo, hi := spec.chunk(k)
@@ -225,7 +224,7 @@ var paymentsFile = &fileSpec{
 		rate("exchange_rate")},
 	ledger: true,
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_payments") + `
+		return `stage_payments s
  LEFT JOIN payments x ON x.reference = s.reference
  LEFT JOIN customers c ON c.code = s.customer_code`,
 			[]check{exists("reference", "s.reference", "x.id"), duplicate("reference", "s.reference"),
@@ -256,13 +255,13 @@ var allocationsFile = &fileSpec{
 		// settlements it already has; a new payment has none, and the CASE
 		// spares it the lookup.
 		from := fmt.Sprintf(`
-(%[2]s) s
+(SELECT t.*, sum(t.amount::numeric) OVER (PARTITION BY t.payment_reference COLLATE "C" ORDER BY t.line) AS running
+ FROM stage_allocations t) s
 LEFT JOIN payments p ON p.reference = s.payment_reference
 LEFT JOIN invoices i ON i.number = s.invoice_number
-LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %[1]d THEN 0 ELSE
+LEFT JOIN LATERAL (SELECT CASE WHEN p.batch_id = %d THEN 0 ELSE
     (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.payment_id = p.id) END AS allocated) prior ON true`,
-			im.batch, selectFirstLine("stage_allocations",
-				`, sum(t.amount::numeric) OVER (PARTITION BY t.payment_reference COLLATE "C" ORDER BY t.line) AS running`))
+			im.batch)
 		return from, []check{
 			unknown("payment_reference", "payment", "p.id"),
 			unknown("invoice_number", "invoice", "i.id"),
@@ -303,7 +302,7 @@ var notesFile = &fileSpec{
 		date("status_date")},
 	ledger: true,
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_notes") + `
+		return `stage_notes s
  LEFT JOIN notes x ON x.number = s.number
  LEFT JOIN customers c ON c.code = s.customer_code`,
 			[]check{exists("number", "s.number", "x.id"), duplicate("number", "s.number"),
@@ -355,13 +354,13 @@ var noteAllocationsFile = &fileSpec{
 	ledger:  true,
 	rules: func(im *importer) (string, []check) {
 		from := fmt.Sprintf(`
-(%[2]s) s
+(SELECT t.*, sum(t.amount::numeric) OVER (PARTITION BY t.note_number COLLATE "C" ORDER BY t.line) AS running
+ FROM stage_note_allocations t) s
 LEFT JOIN notes n ON n.number = s.note_number
 LEFT JOIN invoices i ON i.number = s.invoice_number
-LEFT JOIN LATERAL (SELECT CASE WHEN n.batch_id = %[1]d THEN 0 ELSE
+LEFT JOIN LATERAL (SELECT CASE WHEN n.batch_id = %d THEN 0 ELSE
     (SELECT coalesce(sum(x.amount), 0) FROM settlements x WHERE x.note_id = n.id AND x.kind = 'NOTE') END AS allocated) prior ON true`,
-			im.batch, selectFirstLine("stage_note_allocations",
-				`, sum(t.amount::numeric) OVER (PARTITION BY t.note_number COLLATE "C" ORDER BY t.line) AS running`))
+			im.batch)
 		return from, []check{
 			unknown("note_number", "note", "n.id"),
 			unknown("invoice_number", "invoice", "i.id"),
@@ -421,7 +420,7 @@ var targetsFile = &fileSpec{
 	columns: []column{text("customer_code").req(), month("month").req(), money("amount").nonNegative().req(),
 		text("product_code")},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_targets") + `
+		return `stage_targets s
  LEFT JOIN customers c ON c.code = s.customer_code
  LEFT JOIN products p ON p.code = s.product_code
  LEFT JOIN targets x ON x.customer_id = c.id AND x.month = (s.month || '-01')::date
@@ -451,7 +450,7 @@ var inventoryFile = &fileSpec{
 		money("opening").nonNegative().req(), money("closing").nonNegative().req()},
 	rules: func(im *importer) (string, []check) {
 		const key = "'the snapshot of ' || s.customer_code || ' × ' || s.product_code || ' for ' || s.month"
-		return withFirstLine("stage_inventory") + `
+		return `stage_inventory s
  LEFT JOIN customers c ON c.code = s.customer_code
  LEFT JOIN products p ON p.code = s.product_code
  LEFT JOIN inventory_snapshots x ON x.customer_id = c.id AND x.product_id = p.id

@@ -114,9 +114,9 @@ func presentFiles(dir string) (map[string]bool, error) {
 type fileSpec struct {
 	name    string
 	columns []column
-	// key is the file's natural key: each row that repeats the key of an
-	// earlier row is marked with that row's line (first_line, see
-	// withFirstLine).
+	// key is the file's natural key: each staged row that repeats the key
+	// of an earlier row is marked with that row's line (its first_line, set
+	// by markRepeats; the duplicate check reads it).
 	key []string
 	// rules returns phase 2 of the validation: a FROM clause that exposes
 	// the staged row as s (with whatever it joins), and the checks over it.
@@ -160,6 +160,12 @@ func (f *fileSpec) chunk(k int) (lo, hi int64) {
 	lo = 1 + int64(k-1)**f.linesPerStatement
 	return lo, lo + *f.linesPerStatement
 }
+
+// typedChunk says whether the k-th chunk of the file is written from a
+// typed table of its own (stager.typeChunks): every chunk of a file read in
+// chunks but the first, which is written from the text while the others
+// are copied.
+func (f *fileSpec) typedChunk(k int) bool { return f.linesPerStatement != nil && k > 1 }
 
 // typedStage is the name of the typed table of the k-th chunk (stager.go).
 func (f *fileSpec) typedStage(k int) string { return fmt.Sprintf("%s_%d", f.stage(), k) }
@@ -584,9 +590,9 @@ func (im *importer) insertPassing(spec *fileSpec) error {
 	var written int64
 	var failed error
 	for i, q := range sqls {
-		if src := im.staged[file]; i > 0 && src.typed != nil {
-			// The statement reads the typed table of chunk i+1.
-			if err := im.stager.awaitTyped(im.ctx, src, i+1); err != nil {
+		// A file read in chunks is written a statement per chunk.
+		if spec.typedChunk(i + 1) {
+			if err := im.stager.awaitTyped(im.ctx, im.staged[file], i+1); err != nil {
 				return err
 			}
 		}

@@ -38,7 +38,7 @@ var policyFile = &fileSpec{
 	key:     []string{"key"},
 	columns: []column{text("key").req(), text("value").req()},
 	rules: func(im *importer) (string, []check) {
-		return withFirstLine("stage_policy") + " LEFT JOIN " + latestPolicy + " cur ON cur.key = s.key",
+		return "stage_policy s LEFT JOIN " + latestPolicy + " cur ON cur.key = s.key",
 			[]check{
 				{column: "key", cond: "cur.key IS NULL", value: "s.key",
 					msg: "unknown policy key %[1]s (the keys are the settings of DOMAIN.md §10)"},

@@ -8,21 +8,6 @@ import (
 // row as s; lookups join the real tables by natural key (codes staged by an
 // earlier file of the same import are already in them).
 
-// withFirstLine is a staging table as the row source s of a rules' FROM
-// clause. Its rows carry first_line: for a row whose natural key
-// (fileSpec.key) an earlier row of the file holds, the first line holding
-// it, else NULL. The stager sets it (markRepeats, stager.go), so a row with
-// a first_line is a duplicate.
-func withFirstLine(stage string) string {
-	return stage + " s"
-}
-
-// selectFirstLine selects the rows of a staging table as t, with extra
-// select-list items.
-func selectFirstLine(stage, extra string) string {
-	return fmt.Sprintf("SELECT t.*%s FROM %s t", extra, stage)
-}
-
 // seq is "1", "2", … "n": GROUP BY positions.
 func seq(n int) []string {
 	out := make([]string, n)
@@ -32,7 +17,9 @@ func seq(n int) []string {
 	return out
 }
 
-// duplicate reports the second and later rows of a natural key.
+// duplicate reports the second and later rows of a natural key: the stager
+// sets a staged row's first_line to the first line holding the same key
+// when an earlier row holds it (markRepeats, stager.go).
 func duplicate(column, value string) check {
 	return check{column: column, cond: "s.line > s.first_line", value: value, info: "s.first_line",
 		msg: "%[1]s appears twice in the file (first on line %[2]s)"}

@@ -223,14 +223,12 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 		return fail(&LineError{File: spec.name, Problem: "cannot read the file: " + err.Error()})
 	}
 	out.sum = hex.EncodeToString(hash.Sum(nil))
-	// Staging tables have no statistics until analysed; the joins that
-	// read them need them to pick hash joins over million-row files.
 	if len(spec.key) > 0 {
 		if err := exec(markRepeats(table.Sanitize(), spec.key)); err != nil {
 			return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
 		}
 	}
-	if spec.linesPerStatement != nil && src.last > *spec.linesPerStatement {
+	if spec.linesPerStatement != nil && spec.chunks(src.last) > 1 {
 		// Each of load's statements reads its own range of lines, which
 		// the table holds in order: a block range index spares each a scan
 		// of the whole file (0.4 s a scan for the large set's 4.8 million
@@ -239,6 +237,8 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 			return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
 		}
 	}
+	// Staging tables have no statistics until analysed; the joins that
+	// read them need them to pick hash joins over million-row files.
 	if err := exec("ANALYZE " + table.Sanitize()); err != nil {
 		return fail(fmt.Errorf("%s: stage: %w", spec.name, err))
 	}
@@ -275,7 +275,10 @@ func (s *stager) typeChunks(ctx context.Context, conn *pgx.Conn, spec *fileSpec,
 	for i, c := range spec.columns {
 		cols[i] = c.typed("s."+c.name) + " AS " + c.name
 	}
-	for k := 2; k <= spec.chunks(f.last); k++ {
+	for k := 1; k <= spec.chunks(f.last); k++ {
+		if !spec.typedChunk(k) {
+			continue
+		}
 		if s.stopping.Load() {
 			return errStopped
 		}
