@@ -17,9 +17,11 @@ build:
 run:
 	$(GO) run ./cmd/creditdesk serve --dev
 
-## test: formatting, vet, staticcheck and every test against a real PostgreSQL
+## test: formatting, vet, staticcheck and every test against a real PostgreSQL,
+## under the race detector (the server resolves fields, loads lists and stages
+## imports on goroutines of their own)
 test: lint
-	$(GO) test -count=1 -timeout 20m $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 lint: fmt-check vet staticcheck
 
