@@ -37,10 +37,10 @@ func cmdMigrate(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		if len(applied) == 0 {
-			fmt.Println("nothing to migrate")
+			fmt.Fprintln(env.stdout(), "nothing to migrate")
 		}
 		for _, name := range applied {
-			fmt.Println("applied", name)
+			fmt.Fprintln(env.stdout(), "applied", name)
 		}
 	case "down":
 		rolled, err := postgres.Rollback(ctx, db)
@@ -48,7 +48,7 @@ func cmdMigrate(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		for _, name := range rolled {
-			fmt.Println("rolled back", name)
+			fmt.Fprintln(env.stdout(), "rolled back", name)
 		}
 	case "status":
 		lines, err := postgres.MigrationStatus(ctx, db)
@@ -56,7 +56,7 @@ func cmdMigrate(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		for _, l := range lines {
-			fmt.Println(l)
+			fmt.Fprintln(env.stdout(), l)
 		}
 	default:
 		return fmt.Errorf("migrate: unknown action %q (want up, down or status)", action)
@@ -180,7 +180,7 @@ func cmdToken(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(tok)
+	fmt.Fprintln(env.stdout(), tok)
 	return nil
 }
 
@@ -202,7 +202,7 @@ func cmdEvaluate(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(sum.String())
+	fmt.Fprintln(env.stdout(), sum.String())
 	return nil
 }
 
@@ -225,7 +225,7 @@ func cmdEvaluateDealers(ctx context.Context, env *environment, args []string) er
 	if err != nil {
 		return err
 	}
-	fmt.Printf("dealer evaluation %d of %s (policy version %d): %d dealers (%d incomplete); A %d, B %d, C %d; %d class changes; took %s\n",
+	fmt.Fprintf(env.stdout(), "dealer evaluation %d of %s (policy version %d): %d dealers (%d incomplete); A %d, B %d, C %d; %d class changes; took %s\n",
 		sum.EvaluationID, sum.Quarter, sum.PolicyVersion, sum.Dealers, sum.Incomplete,
 		sum.ClassA, sum.ClassB, sum.ClassC, sum.ClassChanges, time.Since(start).Round(time.Millisecond))
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/uptrace/bun"
@@ -15,14 +16,26 @@ import (
 // devDatabase is the database the development cluster serves the API from.
 const devDatabase = "creditdesk"
 
-// environment holds what the commands share: the logger and the database.
+// environment holds what the commands share: the logger, where results are
+// printed and the database.
 type environment struct {
 	log *slog.Logger
+	// out receives what a command prints as its result (migrations applied,
+	// a token, an evaluation's summary); os.Stdout when nil.
+	out io.Writer
 	db  *bun.DB
 	url string
 	// open are the session settings of the command's database
 	// (postgres.Serving for serve).
 	open []postgres.OpenOption
+}
+
+// stdout is where a command prints its result.
+func (e *environment) stdout() io.Writer {
+	if e.out == nil {
+		return os.Stdout
+	}
+	return e.out
 }
 
 func (e *environment) close() {

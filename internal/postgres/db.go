@@ -116,9 +116,10 @@ func Rollback(ctx context.Context, db *bun.DB) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rollback: %w", err)
 	}
+	// bun undoes the group's migrations newest first; report them so.
 	var names []string
-	for _, mig := range group.Migrations {
-		names = append(names, mig.Name)
+	for i := len(group.Migrations) - 1; i >= 0; i-- {
+		names = append(names, group.Migrations[i].Name)
 	}
 	return names, nil
 }
