@@ -133,10 +133,10 @@ func (in DealerRatingInput) Validate() error {
 		return FieldError("metric", string(in.Metric), "is computed, not rated; rated metrics are %v", RatingMetrics)
 	}
 	if in.Score.LessThan(decimal.Zero) || in.Score.GreaterThan(decimal.NewFromInt(100)) {
-		return FieldError("score", in.Score.String(), "must be between 0 and 100")
+		return FieldError("score", DecimalText(in.Score), "must be between 0 and 100")
 	}
 	if !in.Score.Equal(in.Score.Truncate(ScoreScale)) {
-		return FieldError("score", in.Score.String(), "has more than %d decimal places", ScoreScale)
+		return FieldError("score", DecimalText(in.Score), "has more than %d decimal places", ScoreScale)
 	}
 	return nil
 }

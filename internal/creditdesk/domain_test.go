@@ -120,3 +120,11 @@ func TestNoteStatusMoves(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimalTextIsTheValueAsSent(t *testing.T) {
+	for _, s := range []string{"-100.00", "0.00", "0", "-0.001", "1000.001", "5", "0.10", "12345678901234567890.1234567890"} {
+		if got := DecimalText(decimal.RequireFromString(s)); got != s {
+			t.Errorf("DecimalText(%s) = %s", s, got)
+		}
+	}
+}

@@ -111,3 +111,10 @@ func formatScaled(f fmt.State, verb rune, d decimal.Decimal, scale int32) {
 		fmt.Fprintf(f, fmt.FormatString(f, verb), d)
 	}
 }
+
+// DecimalText is d as a client wrote it in plain notation: its digits at the
+// scale it was given ("-100.00" stays "-100.00", where d.String() would give
+// "-100"), so that an error names the value that was sent.
+func DecimalText(d decimal.Decimal) string {
+	return d.StringFixed(max(0, -d.Exponent()))
+}

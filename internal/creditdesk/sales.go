@@ -104,10 +104,10 @@ type AbcQuery struct {
 // settable per query).
 func ValidateThresholds(a, b decimal.Decimal) error {
 	if !a.IsPositive() || a.GreaterThanOrEqual(decimal.NewFromInt(1)) {
-		return FieldError("aThreshold", a.String(), "must be greater than 0 and less than bThreshold")
+		return FieldError("aThreshold", DecimalText(a), "must be greater than 0 and less than bThreshold")
 	}
 	if b.LessThanOrEqual(a) || b.GreaterThan(decimal.NewFromInt(1)) {
-		return FieldError("bThreshold", b.String(), "must be greater than aThreshold (%s) and at most 1", a)
+		return FieldError("bThreshold", DecimalText(b), "must be greater than aThreshold (%s) and at most 1", a)
 	}
 	return nil
 }

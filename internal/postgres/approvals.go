@@ -278,10 +278,10 @@ func (s ApprovalStore) RequestCreditLimit(ctx context.Context, customerCode stri
 		return nil, err
 	}
 	if amount.IsNegative() {
-		return nil, creditdesk.FieldError("amount", amount.String(), "a credit limit cannot be negative")
+		return nil, creditdesk.FieldError("amount", creditdesk.DecimalText(amount.Decimal), "a credit limit cannot be negative")
 	}
 	if !amount.Equal(amount.Round(creditdesk.MoneyScale)) {
-		return nil, creditdesk.FieldError("amount", amount.Decimal.String(), "a credit limit has at most 2 decimal places")
+		return nil, creditdesk.FieldError("amount", creditdesk.DecimalText(amount.Decimal), "a credit limit has at most 2 decimal places")
 	}
 	var id int64
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -364,10 +364,10 @@ func (s ApprovalStore) RequestWriteOff(ctx context.Context, invoiceNumber string
 		return nil, err
 	}
 	if !amount.IsPositive() {
-		return nil, creditdesk.FieldError("amount", amount.String(), "must be above zero")
+		return nil, creditdesk.FieldError("amount", creditdesk.DecimalText(amount.Decimal), "must be above zero")
 	}
 	if !amount.Equal(amount.Round(creditdesk.MoneyScale)) {
-		return nil, creditdesk.FieldError("amount", amount.Decimal.String(), "has more than 2 decimal places")
+		return nil, creditdesk.FieldError("amount", creditdesk.DecimalText(amount.Decimal), "has more than 2 decimal places")
 	}
 	var id int64
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -383,7 +383,7 @@ func (s ApprovalStore) RequestWriteOff(ctx context.Context, invoiceNumber string
 			return err
 		}
 		if amount.GreaterThan(inv.Open.Decimal) {
-			return creditdesk.FieldError("amount", amount.String(), "is above the open balance of invoice %s on %s (%s %s)",
+			return creditdesk.FieldError("amount", creditdesk.DecimalText(amount.Decimal), "is above the open balance of invoice %s on %s (%s %s)",
 				invoiceNumber, dc.today, inv.Open, inv.Currency)
 		}
 		id, err = insertRequest(ctx, tx, dc, newRequest{Kind: creditdesk.KindWriteOff, CustomerID: inv.CustomerID,

@@ -329,7 +329,7 @@ func keysetAfter(keys []positionSortKey, dir creditdesk.SortDirection, values []
 // an unknown customer or one outside the actor's scope.
 func (s CreditStore) CreditCheck(ctx context.Context, customerCode string, amount decimal.Decimal, asOf *creditdesk.Date) (*creditdesk.CreditCheck, error) {
 	if amount.IsNegative() {
-		return nil, creditdesk.FieldError("amount", amount.String(), "an order amount cannot be negative")
+		return nil, creditdesk.FieldError("amount", creditdesk.DecimalText(amount), "an order amount cannot be negative")
 	}
 	pos, err := s.CreditPosition(ctx, customerCode, asOf)
 	if err != nil {

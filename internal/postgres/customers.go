@@ -672,11 +672,11 @@ func checkMoney(field string, m *creditdesk.Money) error {
 	}
 	switch {
 	case m.IsNegative():
-		return creditdesk.FieldError(field, m.Decimal.String(), "may not be negative")
+		return creditdesk.FieldError(field, creditdesk.DecimalText(m.Decimal), "may not be negative")
 	case !m.Equal(m.Round(2)):
-		return creditdesk.FieldError(field, m.Decimal.String(), "has more than 2 decimal places")
+		return creditdesk.FieldError(field, creditdesk.DecimalText(m.Decimal), "has more than 2 decimal places")
 	case m.Abs().GreaterThanOrEqual(maxMoney):
-		return creditdesk.FieldError(field, m.Decimal.String(), "is too large")
+		return creditdesk.FieldError(field, creditdesk.DecimalText(m.Decimal), "is too large")
 	}
 	return nil
 }
@@ -714,10 +714,10 @@ func checkShare(field string, r *creditdesk.Ratio) error {
 		return nil
 	}
 	if r.IsNegative() || r.GreaterThan(decimal.NewFromInt(1)) {
-		return creditdesk.FieldError(field, r.Decimal.String(), "must be a fraction between 0 and 1")
+		return creditdesk.FieldError(field, creditdesk.DecimalText(r.Decimal), "must be a fraction between 0 and 1")
 	}
 	if !r.Equal(r.Round(8)) {
-		return creditdesk.FieldError(field, r.Decimal.String(), "has more than 8 decimal places")
+		return creditdesk.FieldError(field, creditdesk.DecimalText(r.Decimal), "has more than 8 decimal places")
 	}
 	return nil
 }

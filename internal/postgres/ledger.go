@@ -553,13 +553,13 @@ func paymentCurrency(in creditdesk.PaymentInput, base string) (string, decimal.D
 	rate := in.ExchangeRate.Decimal
 	switch {
 	case !rate.IsPositive():
-		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", rate.String(), "must be positive")
+		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", creditdesk.DecimalText(rate), "must be positive")
 	case !rate.Equal(rate.Round(8)):
-		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", rate.String(), "has more than 8 decimal places")
+		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", creditdesk.DecimalText(rate), "has more than 8 decimal places")
 	case rate.GreaterThanOrEqual(decimal.New(1, 10)):
-		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", rate.String(), "is too large")
+		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", creditdesk.DecimalText(rate), "is too large")
 	case currency == base && !rate.Equal(one):
-		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", rate.String(),
+		return "", decimal.Decimal{}, creditdesk.FieldError("exchangeRate", creditdesk.DecimalText(rate),
 			"must be 1 for the base currency %s", base)
 	}
 	return currency, rate, nil
@@ -569,7 +569,7 @@ func paymentCurrency(in creditdesk.PaymentInput, base string) (string, decimal.D
 // places, within numeric(18,2).
 func checkPositiveMoney(field string, m creditdesk.Money) error {
 	if !m.IsPositive() {
-		return creditdesk.FieldError(field, m.Decimal.String(), "must be positive")
+		return creditdesk.FieldError(field, creditdesk.DecimalText(m.Decimal), "must be positive")
 	}
 	return checkMoney(field, &m)
 }
