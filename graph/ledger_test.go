@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seedLedger adds customer K1 with two CNY invoices:
@@ -127,7 +128,8 @@ func (a *api) openBalances(asOf string) map[string]string {
 }
 
 func TestNoteDishonourThroughTheAPI(t *testing.T) {
-	a := newAPI(t)
+	// Today is 2025-07-05 in Shanghai.
+	a := newAPI(t, frozenAt(time.Date(2025, 7, 5, 2, 0, 0, 0, time.UTC)))
 	a.seedLedger()
 	const receive = `mutation($in: NoteInput!) { receiveNote(input: $in) { number status statusDate allocations { invoiceNumber amount } } }`
 	const setStatus = `mutation($in: NoteStatusInput!) { setNoteStatus(input: $in) { number status statusDate settledOn } }`
@@ -146,6 +148,11 @@ func TestNoteDishonourThroughTheAPI(t *testing.T) {
 	if codes := a.post(setStatus, withVars(map[string]any{"in": map[string]any{"number": "BA-001", "status": "DISHONORED",
 		"date": "2025-07-02"}})).errorCodes(); !slices.Equal(codes, []string{"BAD_USER_INPUT"}) {
 		t.Errorf("HELD → DISHONORED: %v, want [BAD_USER_INPUT]", codes)
+	}
+	// A change is recorded once it has happened.
+	if resp := a.post(setStatus, withVars(map[string]any{"in": map[string]any{"number": "BA-001", "status": "PRESENTED",
+		"date": "2025-07-06"}})); resp.code() != "BAD_USER_INPUT" || resp.Errors[0].Message != `date: "2025-07-06": is after today (2025-07-05)` {
+		t.Errorf("presented tomorrow: %s", resp.raw)
 	}
 	var s struct {
 		SetNoteStatus struct{ Status, StatusDate string }
@@ -185,10 +192,14 @@ func TestNoteDishonourThroughTheAPI(t *testing.T) {
 	if !slices.Equal(ledger, want) || n.SettledOn == nil || *n.SettledOn != "2025-07-03" {
 		t.Errorf("note ledger %v (settled %v), want %v", ledger, n.SettledOn, want)
 	}
-	// Today (2025-06-30, the frozen clock) is before the dishonour.
+	// Today, after the dishonour, both are open again in full.
 	var today invoicesAsOf
 	a.data(accountInvoices, nil, &today)
-	if open := today.Customer.Invoices.Edges; len(open) != 2 || open[1].Node.OpenBalance != "0.00" {
-		t.Errorf("open balances today: %+v", open)
+	open := map[string]string{}
+	for _, e := range today.Customer.Invoices.Edges {
+		open[e.Node.Number] = e.Node.OpenBalance
+	}
+	if len(open) != 2 || open["INV-1"] != "1000.00" || open["INV-2"] != "500.00" {
+		t.Errorf("open balances today: %v, want INV-1 1000.00 and INV-2 500.00", open)
 	}
 }

@@ -26,8 +26,9 @@ import (
 // concurrent payments cannot both take the same open balance.
 type LedgerStore struct {
 	DB *bun.DB
-	// Clock tells today, the date a dishonour re-evaluates the customer's
-	// credit class as of; nil is the system clock.
+	// Clock tells today: the latest date a note's status may change on, and
+	// the date a dishonour re-evaluates the customer's credit class as of;
+	// nil is the system clock.
 	Clock creditdesk.Clock
 }
 
@@ -201,13 +202,15 @@ var noteMoves = map[creditdesk.NoteStatus][]creditdesk.NoteStatus{
 }
 
 // SetNoteStatus moves a note along HELD → PRESENTED → HONORED | DISHONORED
-// on a date no earlier than its last status change, and records the change.
+// on a date no earlier than its last status change and no later than today
+// (a change is recorded once it has happened, so the re-evaluation a
+// dishonour forces, as of today, sees it), and records the change.
 // A dishonour appends one NOTE_REVERSAL row per allocation of the note,
 // dated the dishonour date, so its invoices are open again from that day and
 // stay settled before it; nothing on the ledger is updated or deleted. Any
 // caller may use it for a note of a customer it can see. EINVALID for a move
-// the life cycle does not allow or a date before the last change; ENOTFOUND
-// for an unknown note.
+// the life cycle does not allow, or a date before the last change or after
+// today; ENOTFOUND for an unknown note.
 func (s LedgerStore) SetNoteStatus(ctx context.Context, in creditdesk.NoteStatusInput) (*creditdesk.Note, error) {
 	if in.Date.IsZero() {
 		return nil, creditdesk.FieldError("date", "", "is required")
@@ -215,8 +218,15 @@ func (s LedgerStore) SetNoteStatus(ctx context.Context, in creditdesk.NoteStatus
 	if !creditdesk.OneOf(in.Status, creditdesk.NoteStatuses) {
 		return nil, creditdesk.FieldError("status", string(in.Status), "not one of %v", creditdesk.NoteStatuses)
 	}
+	today, err := policyToday(ctx, s.DB, s.Clock)
+	if err != nil {
+		return nil, err
+	}
+	if in.Date.After(today) {
+		return nil, creditdesk.FieldError("date", in.Date.String(), "is after today (%s)", today)
+	}
 	var out *creditdesk.Note
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		n := new(creditdesk.Note)
 		err := tx.NewRaw(`SELECT n.* FROM notes n JOIN customers c ON c.id = n.customer_id
 			WHERE n.number = ? AND ? FOR UPDATE OF n`, in.Number, CustomerPredicate(ctx, "c", nil)).Scan(ctx, n)
@@ -267,11 +277,7 @@ func (s LedgerStore) SetNoteStatus(ctx context.Context, in creditdesk.NoteStatus
 		if in.Status == creditdesk.NoteDishonored {
 			// 000 第七条2: a dishonoured note is a credit event that forces
 			// the customer's re-evaluation, in the same transaction.
-			p, err := PolicyStore{DB: tx}.CurrentPolicy(ctx)
-			if err != nil {
-				return err
-			}
-			if err := ReevaluateCustomer(ctx, tx, n.CustomerID, s.Clock.Today(p.Location())); err != nil {
+			if err := ReevaluateCustomer(ctx, tx, n.CustomerID, today); err != nil {
 				return fmt.Errorf("re-evaluate after the dishonour: %w", err)
 			}
 		}
