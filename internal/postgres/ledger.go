@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/uptrace/bun"
@@ -382,9 +383,7 @@ func allocate(ctx context.Context, tx bun.Tx, src allocationSource, explicit []c
 					r.Available.Decimal.StringFixed(2), src.date, r.OpenOnDate.Decimal.StringFixed(2),
 					r.Available.Decimal.StringFixed(2))
 			}
-			e := creditdesk.FieldError(field+".amount", a.Amount.StringFixed(2), "%s", msg)
-			e.Message = field + ".amount: " + msg
-			return e
+			return creditdesk.FieldError(field+".amount", creditdesk.DecimalText(a.Amount.Decimal), "%s", msg)
 		}
 		inserts[i] = bun.SafeQuery("(?, ?, ?, ?, ?, ?)", *r.InvoiceID, src.customerID, src.kind, src.date, a.Amount, src.id)
 	}
@@ -606,17 +605,18 @@ func checkAllocations(allocs []creditdesk.AllocationInput, total creditdesk.Mone
 }
 
 func validatePayment(in *creditdesk.PaymentInput) error {
+	sent := in.Reference
 	in.Reference = strings.TrimSpace(in.Reference)
 	switch {
 	case strings.TrimSpace(in.CustomerCode) == "":
 		return creditdesk.FieldError("customerCode", in.CustomerCode, "is required")
 	case in.Reference == "":
-		return creditdesk.FieldError("reference", in.Reference, "is required")
-	case len(in.Reference) > 100:
-		return creditdesk.FieldError("reference", in.Reference, "is longer than 100 characters")
+		return creditdesk.FieldError("reference", sent, "is required")
+	case utf8.RuneCountInString(in.Reference) > 100:
+		return creditdesk.FieldError("reference", sent, "is longer than 100 characters")
 	case strings.TrimSpace(in.IdempotencyKey) == "":
 		return creditdesk.FieldError("idempotencyKey", in.IdempotencyKey, "is required, so that a retry cannot pay twice")
-	case len(in.IdempotencyKey) > 200:
+	case utf8.RuneCountInString(in.IdempotencyKey) > 200:
 		return creditdesk.FieldError("idempotencyKey", in.IdempotencyKey, "is longer than 200 characters")
 	case in.Date.IsZero():
 		return creditdesk.FieldError("date", "", "is required")
@@ -630,14 +630,15 @@ func validatePayment(in *creditdesk.PaymentInput) error {
 }
 
 func validateNote(in *creditdesk.NoteInput) error {
+	sent := in.Number
 	in.Number = strings.TrimSpace(in.Number)
 	switch {
 	case strings.TrimSpace(in.CustomerCode) == "":
 		return creditdesk.FieldError("customerCode", in.CustomerCode, "is required")
 	case in.Number == "":
-		return creditdesk.FieldError("number", in.Number, "is required")
-	case len(in.Number) > 100:
-		return creditdesk.FieldError("number", in.Number, "is longer than 100 characters")
+		return creditdesk.FieldError("number", sent, "is required")
+	case utf8.RuneCountInString(in.Number) > 100:
+		return creditdesk.FieldError("number", sent, "is longer than 100 characters")
 	case !creditdesk.OneOf(in.Kind, creditdesk.NoteKinds):
 		return creditdesk.FieldError("kind", string(in.Kind), "not one of %v", creditdesk.NoteKinds)
 	case in.IssueDate.IsZero():
