@@ -37,6 +37,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *cacheMB < 0 {
+		return fmt.Errorf("serve: --response-cache-mb must be 0 or more, not %d", *cacheMB)
+	}
 	if os.Getenv("DATABASE_URL") == "" && !*dev {
 		return fmt.Errorf("serve: DATABASE_URL is unset (use --dev for the private development cluster)")
 	}
@@ -54,9 +57,6 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		go serveDebug(env, *debugAddr)
 	}
 	tuneGC()
-	if *cacheMB < 0 {
-		return fmt.Errorf("serve: --response-cache-mb must be 0 or more, not %d", *cacheMB)
-	}
 	return buildServer(env, db, *addr, *cacheMB).Run(ctx)
 }
 
