@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -196,5 +199,62 @@ func TestMigrateDownStatusUp(t *testing.T) {
 	}
 	if out, _ := runOut(t, env, "migrate", "status"); out != status {
 		t.Errorf("status after up:\n%s\nwant\n%s", out, status)
+	}
+}
+
+// TestTokenCommandActsAsItsUser prints a token for rep1 of the worked
+// example and uses it: rep1 sees only the customers it is responsible for
+// (K0001, K0006 and K0011 in customers.csv), where the built-in admin sees
+// all 12.
+func TestTokenCommandActsAsItsUser(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := runOut(t, env, "import", "--dir", "../../testdata/small"); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	out, err := runOut(t, env, "token", "--user", "rep1")
+	if err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	tok := strings.TrimSuffix(out, "\n")
+	if name, err := tokenSigner().Verify(tok); err != nil || name != "rep1" || strings.Contains(tok, "\n") {
+		t.Fatalf("token printed %q: names %q (%v), want one line naming rep1", out, name, err)
+	}
+
+	srv := httptest.NewServer(newServer(t, env))
+	defer srv.Close()
+	ask := func(auth string) string {
+		req, _ := http.NewRequest("POST", srv.URL+"/graphql",
+			strings.NewReader(`{"query":"{ customers(first: 20) { totalCount edges { node { code } } } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return strings.TrimSpace(string(b))
+	}
+	codes := func(cs ...string) string {
+		var edges []string
+		for _, c := range cs {
+			edges = append(edges, fmt.Sprintf(`{"node":{"code":"%s"}}`, c))
+		}
+		return fmt.Sprintf(`{"data":{"customers":{"totalCount":%d,"edges":[%s]}}}`, len(cs), strings.Join(edges, ","))
+	}
+	if got, want := ask("Bearer "+tok), codes("K0001", "K0006", "K0011"); got != want {
+		t.Errorf("as rep1:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := ask(""), codes("K0001", "K0002", "K0003", "K0004", "K0005", "K0006", "K0007", "K0008", "K0009",
+		"K0010", "K0011", "K0012"); got != want {
+		t.Errorf("without a token:\n%s\nwant\n%s", got, want)
+	}
+
+	// A user that does not exist gets no token.
+	out, err = runOut(t, env, "token", "--user", "nobody")
+	if err == nil || !strings.Contains(err.Error(), `"nobody"`) || out != "" {
+		t.Errorf("token --user nobody: printed %q, error %v; want nothing printed and an error naming nobody", out, err)
 	}
 }
