@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -231,5 +232,78 @@ func TestCustomerListReadsWhatItShows(t *testing.T) {
 		if got := a.post(q).raw; got != want {
 			t.Errorf("%s\n got %s\nwant %s", q, got, want)
 		}
+	}
+}
+
+// TestRequiredShareThroughTheAPI sends a customer's required share of
+// company sales (DOMAIN.md §5) as GraphQL clients do: a string, or a JSON
+// number in the variables; it is stored to 8 places, shown with a ratio's 6,
+// and its history row names the old and new shares without trailing zeros.
+func TestRequiredShareThroughTheAPI(t *testing.T) {
+	a := newAPI(t)
+	a.seedArchive()
+	const create = `mutation($in: NewCustomer!) { createCustomer(input: $in) { code requiredShare } }`
+	const update = `mutation($in: CustomerUpdate!) { updateCustomer(code: "K7", input: $in) {
+		requiredShare history(first: 1) { edges { node { field oldValue newValue } } } } }`
+	newCustomer := func(code string, share any) map[string]any {
+		return map[string]any{"in": map[string]any{"code": code, "name": "客户" + code, "industry": "OTHER",
+			"officeCode": "BJ", "requiredShare": share}}
+	}
+
+	for _, tc := range []struct {
+		code  string
+		share any
+		want  string
+	}{
+		{"K7", "0.025", "0.025000"},
+		// A number in the variables is accepted as well as a string,
+		// and shown rounded to 6 places while stored to 8.
+		{"K8", json.Number("0.30000001"), "0.300000"},
+		{"K9", 1, "1.000000"},
+	} {
+		var out struct {
+			CreateCustomer struct{ Code, RequiredShare string }
+		}
+		a.data(create, newCustomer(tc.code, tc.share), &out)
+		if out.CreateCustomer.RequiredShare != tc.want {
+			t.Errorf("%s created with requiredShare %v: shows %q, want %q", tc.code, tc.share,
+				out.CreateCustomer.RequiredShare, tc.want)
+		}
+	}
+	var stored string
+	if err := a.db.NewRaw(`SELECT string_agg(code || ' ' || required_share, ', ' ORDER BY code) FROM customers
+		WHERE code IN ('K7', 'K8', 'K9')`).Scan(a.t.Context(), &stored); err != nil {
+		t.Fatal(err)
+	}
+	if want := "K7 0.02500000, K8 0.30000001, K9 1.00000000"; stored != want {
+		t.Errorf("stored %s, want %s (exact, to 8 places)", stored, want)
+	}
+
+	resp := a.post(update, withVars(map[string]any{"in": map[string]any{"requiredShare": "0.0300", "reason": "季度目标调整"}}))
+	if got, want := resp.raw, `{"data":{"updateCustomer":{"requiredShare":"0.030000","history":{"edges":[`+
+		`{"node":{"field":"requiredShare","oldValue":"0.025","newValue":"0.03"}}]}}}}`; got != want {
+		t.Errorf("update:\n%s\nwant\n%s", got, want)
+	}
+
+	for _, tc := range []struct {
+		share any
+		want  string
+	}{
+		{"1.5", `requiredShare: "1.5": must be a fraction between 0 and 1`},
+		{"-0.01", `requiredShare: "-0.01": must be a fraction between 0 and 1`},
+		{"0.123456789", `requiredShare: "0.123456789": has more than 8 decimal places`},
+		{"3%", `send decimals as strings`},
+		{json.Number("2e-2"), `send decimals as strings`},
+	} {
+		resp := a.post(update, withVars(map[string]any{"in": map[string]any{"requiredShare": tc.share, "reason": "r"}}))
+		if resp.code() != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, tc.want) {
+			t.Errorf("requiredShare %v: %s\nwant BAD_USER_INPUT saying %q", tc.share, resp.raw, tc.want)
+		}
+	}
+	if err := a.db.NewRaw(`SELECT required_share::text FROM customers WHERE code = 'K7'`).Scan(a.t.Context(), &stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != "0.03000000" {
+		t.Errorf("after the refused updates K7's share is %s, want 0.03000000", stored)
 	}
 }
