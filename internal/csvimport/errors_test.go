@@ -268,6 +268,52 @@ func TestImportErrors(t *testing.T) {
 			key,value
 			base_currency,USD
 			`}, "policy.csv:2: value: base_currency cannot change from CNY to USD once anything has been posted"},
+		// A setting's value is checked as setPolicy checks it.
+		{"a ratio above 1", map[string]string{"policy.csv": `
+			key,value
+			payment_terms_days,30
+			limit_warn_ratio,1.2
+			`}, "policy.csv:3: value: 1.2 is not a valid limit_warn_ratio: must be at most 1"},
+		{"money with 3 places", map[string]string{"policy.csv": `
+			key,value
+			credit_limit_cap,5000000.001
+			`}, "policy.csv:2: value: 5000000.001 is not a valid credit_limit_cap: has more than 2 decimal places"},
+		{"no years of limitation", map[string]string{"policy.csv": `
+			key,value
+			limitation_years,0
+			`}, "policy.csv:2: value: 0 is not a valid limitation_years: must be at least 1"},
+		{"a score above 100", map[string]string{"policy.csv": `
+			key,value
+			class_a_min_payment_score,101
+			`}, "policy.csv:2: value: 101 is not a valid class_a_min_payment_score: must be at most 100"},
+		{"a time zone that does not exist", map[string]string{"policy.csv": `
+			key,value
+			time_zone,Asia/Peking
+			`}, "policy.csv:2: value: Asia/Peking is not a valid time_zone: not an IANA time zone such as Asia/Shanghai"},
+		{"a dealer weight below zero", map[string]string{"policy.csv": `
+			key,value
+			weight.EXCLUSIVE.PRICE,-5
+			`}, "policy.csv:2: value: -5 is not a valid weight.EXCLUSIVE.PRICE: not a non-negative decimal in plain notation"},
+		// In line order with the rules: the unknown key on line 2 comes
+		// before the bad value on line 3.
+		{"an unknown key before a bad value", map[string]string{"policy.csv": `
+			key,value
+			grace_days,5
+			abc_a,2
+			`}, "policy.csv:2: key: unknown policy key grace_days (the keys are the settings of DOMAIN.md §10)"},
+		// The rules that tie settings together, over the version the file
+		// makes: abc_b's 0.95 and dealer_class_a's 80 are the latest
+		// version's.
+		{"abc_a above abc_b", map[string]string{"policy.csv": `
+			key,value
+			abc_a,0.96
+			`}, "policy.csv:2: value: abc_a (0.96) must not be above abc_b (0.95)"},
+		{"dealer classes crossed on the later line", map[string]string{"policy.csv": `
+			key,value
+			dealer_class_b,70
+			payment_terms_days,45
+			dealer_class_a,65
+			`}, "policy.csv:4: value: dealer_class_b (70) must not be above dealer_class_a (65)"},
 		{"importing an identical file", map[string]string{"offices.csv": masterFiles["offices.csv"]},
 			fmt.Sprintf("offices.csv: identical to the file imported in batch %d", first.BatchID)},
 	}

@@ -118,6 +118,11 @@ type fileSpec struct {
 	// of an earlier row is marked with that row's line (its first_line, set
 	// by markRepeats; the duplicate check reads it).
 	key []string
+	// record, when set, checks a whole row in the reader (phase 1), after
+	// its columns' own checks: given the row's values by column name ("" for
+	// an empty or absent one), it returns the column at fault and what is
+	// wrong, naming the value, or "" when nothing is.
+	record func(get func(column string) string) (column, problem string)
 	// rules returns phase 2 of the validation: a FROM clause that exposes
 	// the staged row as s (with whatever it joins), and the checks over it.
 	rules func(im *importer) (from string, checks []check)
@@ -369,6 +374,11 @@ func (im *importer) importFile(spec *fileSpec) (FileProgress, error) {
 				return FileProgress{}, err
 			}
 		} else if err := spec.load(im); err != nil {
+			// A load may find a bad line itself (policy.csv's settings
+			// that must agree): that is reported as phase 2 reports one.
+			if le := (*LineError)(nil); errors.As(err, &le) {
+				return FileProgress{}, le
+			}
 			return FileProgress{}, fmt.Errorf("%s: load: %w", spec.name, err)
 		}
 		if err := im.restoreIndexes(spec.bulk...); err != nil {

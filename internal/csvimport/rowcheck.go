@@ -2,6 +2,7 @@ package csvimport
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -88,6 +89,9 @@ type rowCheck struct {
 	cols  []column
 	field []int  // field[k]: the record's field holding cols[k], -1 if absent
 	value []bool // value[k]: cols[k] is checkedInReader
+	// record is the file's check of a whole row (fileSpec.record), nil
+	// for most files.
+	record func(get func(column string) string) (column, problem string)
 }
 
 // check returns the first check the record breaks, as validate would report
@@ -112,6 +116,21 @@ func (rc *rowCheck) check(rec []string, line int) (*LineError, int) {
 			chk := c.valueChecks(sqlString(v))[i]
 			return &LineError{File: rc.file, Line: line, Column: c.name, Value: v, Problem: problem(chk.msg, v, "")}, k
 		}
+	}
+	if rc.record == nil {
+		return nil, -1
+	}
+	get := func(name string) string {
+		for k, c := range rc.cols {
+			if c.name == name && rc.field[k] >= 0 {
+				return rec[rc.field[k]]
+			}
+		}
+		return ""
+	}
+	if name, what := rc.record(get); what != "" {
+		k := slices.IndexFunc(rc.cols, func(c column) bool { return c.name == name })
+		return &LineError{File: rc.file, Line: line, Column: name, Value: get(name), Problem: what}, k
 	}
 	return nil, -1
 }

@@ -195,6 +195,7 @@ func (s *stager) stageFile(ctx context.Context, conn *pgx.Conn, dir string, spec
 	if err != nil {
 		return fail(err)
 	}
+	src.checks.record = spec.record
 	cols := make([]string, len(spec.columns))
 	for i, c := range spec.columns {
 		cols[i] = c.name + " text"

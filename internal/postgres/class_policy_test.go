@@ -118,7 +118,14 @@ func TestSetPolicyRefusals(t *testing.T) {
 		{"a time zone that does not exist", []creditdesk.PolicySetting{setting("time_zone", "Mars/Olympus")}, "time_zone", "time zone"},
 		{"reward tiers", []creditdesk.PolicySetting{setting("reward.tiers", "1.2=1.5")}, "reward.tiers", "pairs"},
 		{"a key twice", []creditdesk.PolicySetting{setting("abc_a", "0.7"), setting("abc_a", "0.6")}, "abc_a", "twice"},
-		{"abc_a above abc_b", []creditdesk.PolicySetting{setting("abc_a", "0.96")}, "abc_a", "abc_b"},
+		{"abc_a above abc_b", []creditdesk.PolicySetting{setting("abc_a", "0.96")}, "abc_a", "abc_a (0.96) must not be above abc_b (0.95)"},
+		// Named by the setting the change gives, the other one's value as in
+		// force.
+		{"abc_b below abc_a", []creditdesk.PolicySetting{setting("abc_b", "0.5")}, "abc_b", "abc_a (0.75) must not be above abc_b (0.5)"},
+		{"dealer classes crossed", []creditdesk.PolicySetting{setting("dealer_class_a", "60"), setting("dealer_class_b", "70")},
+			"dealer_class_b", "dealer_class_b (70) must not be above dealer_class_a (60)"},
+		{"no years of limitation", []creditdesk.PolicySetting{setting("limitation_years", "0")}, "limitation_years", "at least 1"},
+		{"a count of 7 digits", []creditdesk.PolicySetting{setting("class_c_max_employees", "1000000")}, "class_c_max_employees", "at most 999999"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := set(tc.settings...)
@@ -174,4 +181,27 @@ func fieldOf(err error) string {
 		return de.Field
 	}
 	return ""
+}
+
+// TestMigratedPolicyPassesItsOwnChecks: every setting the migrations write
+// into policy version 1 is one CheckPolicySetting knows and accepts, and
+// they agree with each other; so setPolicy and a policy.csv import can
+// change any of them, and nothing the policy holds is a value they refuse.
+func TestMigratedPolicyPassesItsOwnChecks(t *testing.T) {
+	w := newEmptyClassWorld(t)
+	p, err := postgres.PolicyStore{DB: w.db}.CurrentPolicy(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != 1 || len(p.Settings) < 40 {
+		t.Fatalf("policy version %d with %d settings, want version 1 with every setting", p.Version, len(p.Settings))
+	}
+	for k, v := range p.Settings {
+		if known, problem := creditdesk.CheckPolicySetting(k, v); !known || problem != "" {
+			t.Errorf("%s = %q: known %v, problem %q", k, v, known, problem)
+		}
+	}
+	if c := creditdesk.CheckPolicyConsistency(p.Settings); c != nil {
+		t.Errorf("the migrated settings conflict: %s", c.Problem(p.Settings))
+	}
 }

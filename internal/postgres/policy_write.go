@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
@@ -29,123 +27,6 @@ var _ creditdesk.PolicyWriter = PolicyWriteStore{}
 
 // policyWriteLock serialises version numbering.
 const policyWriteLock int64 = 0x706f6c6963797631 // "policyv1"
-
-// settingKind checks one setting's value; it returns what is wrong, or "".
-type settingKind func(v string) string
-
-var policyDecimalRE = regexp.MustCompile(`^[0-9]{1,18}(\.[0-9]{1,10})?$`)
-
-func policyDecimal(lo, hi *decimal.Decimal, maxPlaces int32) settingKind {
-	return func(v string) string {
-		if !policyDecimalRE.MatchString(v) {
-			return "not a non-negative decimal in plain notation"
-		}
-		d := decimal.RequireFromString(v)
-		if maxPlaces >= 0 && !d.Equal(d.Round(maxPlaces)) {
-			return fmt.Sprintf("has more than %d decimal places", maxPlaces)
-		}
-		if lo != nil && d.LessThan(*lo) {
-			return "must be at least " + lo.String()
-		}
-		if hi != nil && d.GreaterThan(*hi) {
-			return "must be at most " + hi.String()
-		}
-		return ""
-	}
-}
-
-var policyIntRE = regexp.MustCompile(`^[0-9]{1,6}$`)
-
-func policyInteger(lo int) settingKind {
-	return func(v string) string {
-		if !policyIntRE.MatchString(v) {
-			return "not a whole number"
-		}
-		var n int
-		fmt.Sscan(v, &n) //nolint:errcheck // the pattern guarantees digits
-		if n < lo {
-			return fmt.Sprintf("must be at least %d", lo)
-		}
-		return ""
-	}
-}
-
-var (
-	settingZero    = decimal.Zero
-	settingOne     = decimal.NewFromInt(1)
-	settingHundred = decimal.NewFromInt(100)
-	settingCent    = decimal.New(1, -2)
-
-	settingMoney     = policyDecimal(&settingZero, nil, 2)
-	settingRatio     = policyDecimal(&settingZero, &settingOne, -1)
-	settingScore     = policyDecimal(&settingZero, &settingHundred, -1)
-	settingRate      = policyDecimal(&settingZero, nil, -1)
-	settingWeight    = policyDecimal(&settingZero, nil, -1)
-	settingCount     = policyInteger(0)
-	policyCurrencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
-	policyTiersRE    = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?:[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?:[0-9]+(\.[0-9]+)?)*$`)
-)
-
-// policyKeys are the settings of DOMAIN.md §10 and what a value of each must
-// look like. weight.<TYPE>.<METRIC> keys are checked by weightKey.
-var policyKeys = map[string]settingKind{
-	"base_currency": func(v string) string {
-		if !policyCurrencyRE.MatchString(v) {
-			return "not an ISO 4217 currency code (three capital letters)"
-		}
-		return ""
-	},
-	"payment_terms_days":        settingCount,
-	"limit_warn_ratio":          settingRatio,
-	"credit_limit_cap":          settingMoney,
-	"collection_days":           settingCount,
-	"note_max_days":             settingCount,
-	"note_monthly_rate":         settingRate,
-	"note_present_days":         settingCount,
-	"limitation_years":          policyInteger(1),
-	"abc_a":                     settingRatio,
-	"abc_b":                     settingRatio,
-	"dealer_class_a":            settingScore,
-	"dealer_class_b":            settingScore,
-	"class_a_min_capital":       settingMoney,
-	"class_a_min_employees":     settingCount,
-	"class_a_min_payment_score": settingScore,
-	"class_a_min_years_founded": settingCount,
-	"class_a_min_years_trading": settingCount,
-	"class_c_balance":           settingMoney,
-	"class_c_volume":            settingMoney,
-	"class_c_max_employees":     settingCount,
-	"class_c_new_years":         settingCount,
-	"default_overdue_days":      settingCount,
-	"default_window_days":       policyInteger(1),
-	"reward.tiers": func(v string) string {
-		if !policyTiersRE.MatchString(v) {
-			return `not a list of attainment:multiplier pairs such as "1.20:1.5,1.00:1.0,0.80:0.5"`
-		}
-		return ""
-	},
-	"reward.unit": policyDecimal(&settingCent, nil, -1),
-	"time_zone": func(v string) string {
-		if _, err := time.LoadLocation(v); err != nil || v == "" || v == "Local" {
-			return "not an IANA time zone such as Asia/Shanghai"
-		}
-		return ""
-	},
-}
-
-// checkSetting returns what is wrong with key = value, or "".
-func checkSetting(key, value string) string {
-	if kind, ok := policyKeys[key]; ok {
-		return kind(value)
-	}
-	if parts := strings.Split(key, "."); len(parts) == 3 && parts[0] == "weight" {
-		t := creditdesk.DealerType(parts[1])
-		if slices.Contains(creditdesk.DealerMetricsOf(t), creditdesk.DealerMetric(parts[2])) {
-			return settingWeight(value)
-		}
-	}
-	return "unknown"
-}
 
 // SetPolicy creates a new policy version in force from change.EffectiveFrom:
 // the version in force on that day with change.Settings applied, so the new
@@ -173,7 +54,7 @@ func (s PolicyWriteStore) SetPolicy(ctx context.Context, change creditdesk.Polic
 			return nil, creditdesk.FieldError(key, value, "the key is given twice")
 		}
 		seen[key] = true
-		if what := checkSetting(key, value); what == "unknown" {
+		if known, what := creditdesk.CheckPolicySetting(key, value); !known {
 			return nil, creditdesk.FieldError(key, value, "not a policy setting")
 		} else if what != "" {
 			return nil, creditdesk.FieldError(key, value, "%s", what)
@@ -200,8 +81,14 @@ func (s PolicyWriteStore) SetPolicy(ctx context.Context, change creditdesk.Polic
 		for _, st := range change.Settings {
 			settings[strings.TrimSpace(st.Key)] = strings.TrimSpace(st.Value)
 		}
-		if err := checkPolicyConsistency(settings); err != nil {
-			return err
+		if c := creditdesk.CheckPolicyConsistency(settings); c != nil {
+			// Named by the setting the change gave (both, when it gave both:
+			// the lower one).
+			key := c.Low
+			if !seen[key] {
+				key = c.High
+			}
+			return creditdesk.FieldError(key, settings[key], "%s", c.Problem(settings))
 		}
 		// DOMAIN.md §10: base_currency cannot change once anything has been
 		// posted (every base_amount was computed in it).
@@ -250,17 +137,6 @@ func (s PolicyWriteStore) SetPolicy(ctx context.Context, change creditdesk.Polic
 		return nil, err
 	}
 	return out, nil
-}
-
-// checkPolicyConsistency checks the rules that tie settings together.
-func checkPolicyConsistency(s map[string]string) error {
-	if decimal.RequireFromString(s["abc_a"]).GreaterThan(decimal.RequireFromString(s["abc_b"])) {
-		return creditdesk.FieldError("abc_a", s["abc_a"], "must not be above abc_b (%s)", s["abc_b"])
-	}
-	if decimal.RequireFromString(s["dealer_class_b"]).GreaterThan(decimal.RequireFromString(s["dealer_class_a"])) {
-		return creditdesk.FieldError("dealer_class_b", s["dealer_class_b"], "must not be above dealer_class_a (%s)", s["dealer_class_a"])
-	}
-	return nil
 }
 
 // PolicyVersions lists every policy version, the latest effective date
