@@ -52,6 +52,18 @@ type Customer struct {
 // what the list asks, as a query compiled to SQL would.
 type CustomerFields []string
 
+// Rules of the archive that every way of writing a customer applies (the
+// API and the import).
+const (
+	// CustomerCodePattern is what a customer code looks like, as a regular
+	// expression that Go and PostgreSQL read alike.
+	CustomerCodePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`
+	// CustomerCodeRule says it in words.
+	CustomerCodeRule = "a code is 1–32 letters, digits, '.', '_' or '-', starting with a letter or digit"
+	// CustomerNameMax is the longest customer name, in characters.
+	CustomerNameMax = 200
+)
+
 // Contact is a person at a customer. Contacts are class-1 information
 // (DOMAIN.md §8).
 type Contact struct {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every bad import names its file, line and column with the value, and
@@ -13,6 +14,8 @@ import (
 // since none of them may change it, each starts from the same state.
 func TestImportErrors(t *testing.T) {
 	db, first := newCompany(t)
+	// The import's today: the date in the policy's time zone.
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
 	cases := []struct {
 		name  string
 		files map[string]string
@@ -117,6 +120,29 @@ func TestImportErrors(t *testing.T) {
 			K4,客户4,OTHER,BJ
 			K3,客户3b,OTHER,BJ
 			`}, "customers.csv:4: code: K3 appears twice in the file (first on line 2)"},
+		// The archive's rules, as createCustomer applies them.
+		{"a code with a space", map[string]string{"customers.csv": `
+			code,name,industry,office_code
+			K3,客户3,OTHER,BJ
+			K 4,客户4,OTHER,BJ
+			`}, "customers.csv:3: code: K 4 is not a customer code: a code is 1–32 letters, digits, '.', '_' or '-', starting with a letter or digit"},
+		{"a code of 33 characters", map[string]string{"customers.csv": `
+			code,name,industry,office_code
+			` + strings.Repeat("K", 33) + `,客户3,OTHER,BJ
+			`}, "customers.csv:2: code: " + strings.Repeat("K", 33) + " is not a customer code: a code is 1–32 letters, digits, '.', '_' or '-', starting with a letter or digit"},
+		{"a name of 201 characters", map[string]string{"customers.csv": `
+			code,name,industry,office_code
+			K3,` + strings.Repeat("客", 200) + `,OTHER,BJ
+			K4,` + strings.Repeat("客", 201) + `,OTHER,BJ
+			`}, "customers.csv:3: name: the name is longer than 200 characters"},
+		{"founded in the future", map[string]string{"customers.csv": `
+			code,name,industry,office_code,founded_on
+			K3,客户3,OTHER,BJ,2099-01-01
+			`}, "customers.csv:2: founded_on: 2099-01-01 is in the future (today is " + today + ")"},
+		{"first traded with in the future", map[string]string{"customers.csv": `
+			code,name,industry,office_code,first_trade_on
+			K3,客户3,OTHER,BJ,2099-01-01
+			`}, "customers.csv:2: first_trade_on: 2099-01-01 is in the future (today is " + today + ")"},
 		{"duplicate target", map[string]string{"targets.csv": `
 			customer_code,month,amount,product_code
 			K1,2025-01,100,

@@ -84,8 +84,16 @@ var customersFile = &fileSpec{
  LEFT JOIN customers x ON x.code = s.code
  LEFT JOIN offices o ON o.code = s.office_code
  LEFT JOIN users u ON u.username = s.rep_username`,
-			[]check{exists("code", "s.code", "x.id"), duplicate("code", "s.code"),
-				unknown("office_code", "office", "o.id"), unknown("rep_username", "user", "u.id")}
+			[]check{
+				// The archive's rules, as createCustomer applies them.
+				{column: "code", cond: "s.code !~ " + sqlString(cd.CustomerCodePattern), value: "s.code",
+					msg: "%[1]s is not a customer code: " + cd.CustomerCodeRule},
+				exists("code", "s.code", "x.id"), duplicate("code", "s.code"),
+				{column: "name", cond: fmt.Sprintf("char_length(s.name) > %d", cd.CustomerNameMax), value: "s.name",
+					msg: fmt.Sprintf("the name is longer than %d characters", cd.CustomerNameMax)},
+				unknown("office_code", "office", "o.id"), unknown("rep_username", "user", "u.id"),
+				notFuture(im, "founded_on"), notFuture(im, "first_trade_on"),
+			}
 	},
 	bulk: []string{"customers"},
 	load: func(im *importer) error {

@@ -32,6 +32,14 @@ func exists(column, value, found string) check {
 	return check{column: column, cond: found + " IS NOT NULL", value: value, msg: "%[1]s already exists"}
 }
 
+// notFuture refuses a date of the archive after the import's today (a
+// customer founded, or first traded with, tomorrow), as the API does.
+func notFuture(im *importer, column string) check {
+	today := sqlString(im.today)
+	return check{column: column, cond: fmt.Sprintf("s.%s::date > %s::date", column, today), value: "s." + column,
+		info: today, msg: "%[1]s is in the future (today is %[2]s)"}
+}
+
 // unknown reports a code that names nothing. Optional codes are checked
 // only when given.
 func unknown(column, what, foundID string) check {

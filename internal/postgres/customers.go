@@ -661,7 +661,7 @@ func isUniqueViolation(err error, constraint string) bool {
 
 // Validation ---------------------------------------------------------------
 
-var customerCodeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
+var customerCodeRE = regexp.MustCompile(creditdesk.CustomerCodePattern)
 
 // Limits of the numeric columns: numeric(18,2) money, numeric(12,8) shares.
 var maxMoney = decimal.New(1, 16)
@@ -809,13 +809,12 @@ func (a archiveFields) check(today creditdesk.Date) error {
 
 func validateNewCustomer(in creditdesk.NewCustomer, today creditdesk.Date) error {
 	if !customerCodeRE.MatchString(in.Code) {
-		return creditdesk.FieldError("code", in.Code,
-			"a code is 1–32 letters, digits, '.', '_' or '-', starting with a letter or digit")
+		return creditdesk.FieldError("code", in.Code, creditdesk.CustomerCodeRule)
 	}
 	if in.Name == "" {
 		return creditdesk.FieldError("name", in.Name, "a customer needs a name")
 	}
-	if err := checkLen("name", &in.Name, 200); err != nil {
+	if err := checkLen("name", &in.Name, creditdesk.CustomerNameMax); err != nil {
 		return err
 	}
 	if strings.TrimSpace(in.OfficeCode) == "" {
@@ -842,7 +841,7 @@ func validateCustomerUpdate(u *creditdesk.CustomerUpdate, today creditdesk.Date)
 		if strings.TrimSpace(*u.Name) == "" {
 			return creditdesk.FieldError("name", *u.Name, "a customer needs a name")
 		}
-		if err := checkLen("name", u.Name, 200); err != nil {
+		if err := checkLen("name", u.Name, creditdesk.CustomerNameMax); err != nil {
 			return err
 		}
 	}
