@@ -119,6 +119,10 @@ type AllocationInput struct {
 	Amount        Money
 }
 
+// DocumentNumberMax is the longest payment reference or note number, in
+// characters, however it is written (the API or the import).
+const DocumentNumberMax = 100
+
 // PaymentInput records a payment. Without allocations it is allocated FIFO
 // by due date then invoice number (DOMAIN.md §2).
 type PaymentInput struct {

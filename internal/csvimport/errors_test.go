@@ -120,6 +120,17 @@ func TestImportErrors(t *testing.T) {
 			K4,客户4,OTHER,BJ
 			K3,客户3b,OTHER,BJ
 			`}, "customers.csv:4: code: K3 appears twice in the file (first on line 2)"},
+		// References and numbers are limited in characters, not bytes, as
+		// recordPayment and receiveNote limit them.
+		{"a payment reference of 101 characters", map[string]string{"payments.csv": `
+			reference,customer_code,date,method,amount
+			` + strings.Repeat("付", 100) + `,K1,2024-03-05,TRANSFER,10.00
+			` + strings.Repeat("付", 101) + `,K1,2024-03-05,TRANSFER,10.00
+			`}, "payments.csv:3: reference: is longer than 100 characters"},
+		{"a note number of 101 characters", map[string]string{"notes.csv": `
+			number,kind,customer_code,issue_date,received_date,maturity_date,amount,status
+			` + strings.Repeat("N", 101) + `,CHEQUE,K1,2024-03-01,2024-03-02,2024-06-01,100.00,HELD
+			`}, "notes.csv:2: number: is longer than 100 characters"},
 		// The archive's rules, as createCustomer applies them.
 		{"a code with a space", map[string]string{"customers.csv": `
 			code,name,industry,office_code
@@ -134,7 +145,7 @@ func TestImportErrors(t *testing.T) {
 			code,name,industry,office_code
 			K3,` + strings.Repeat("客", 200) + `,OTHER,BJ
 			K4,` + strings.Repeat("客", 201) + `,OTHER,BJ
-			`}, "customers.csv:3: name: the name is longer than 200 characters"},
+			`}, "customers.csv:3: name: is longer than 200 characters"},
 		{"founded in the future", map[string]string{"customers.csv": `
 			code,name,industry,office_code,founded_on
 			K3,客户3,OTHER,BJ,2099-01-01

@@ -89,8 +89,7 @@ var customersFile = &fileSpec{
 				{column: "code", cond: "s.code !~ " + sqlString(cd.CustomerCodePattern), value: "s.code",
 					msg: "%[1]s is not a customer code: " + cd.CustomerCodeRule},
 				exists("code", "s.code", "x.id"), duplicate("code", "s.code"),
-				{column: "name", cond: fmt.Sprintf("char_length(s.name) > %d", cd.CustomerNameMax), value: "s.name",
-					msg: fmt.Sprintf("the name is longer than %d characters", cd.CustomerNameMax)},
+				tooLong("name", cd.CustomerNameMax),
 				unknown("office_code", "office", "o.id"), unknown("rep_username", "user", "u.id"),
 				notFuture(im, "founded_on"), notFuture(im, "first_trade_on"),
 			}
@@ -235,7 +234,8 @@ var paymentsFile = &fileSpec{
 		return `stage_payments s
  LEFT JOIN payments x ON x.reference = s.reference
  LEFT JOIN customers c ON c.code = s.customer_code`,
-			[]check{exists("reference", "s.reference", "x.id"), duplicate("reference", "s.reference"),
+			[]check{tooLong("reference", cd.DocumentNumberMax), exists("reference", "s.reference", "x.id"),
+				duplicate("reference", "s.reference"),
 				unknown("customer_code", "customer", "c.id"), baseRateIsOne(im), baseAmountFits("amount")}
 	},
 	bulk: []string{"payments"},
@@ -313,7 +313,8 @@ var notesFile = &fileSpec{
 		return `stage_notes s
  LEFT JOIN notes x ON x.number = s.number
  LEFT JOIN customers c ON c.code = s.customer_code`,
-			[]check{exists("number", "s.number", "x.id"), duplicate("number", "s.number"),
+			[]check{tooLong("number", cd.DocumentNumberMax), exists("number", "s.number", "x.id"),
+				duplicate("number", "s.number"),
 				unknown("customer_code", "customer", "c.id"),
 				notBefore("received_date", "s.issue_date", "issue date"),
 				notBefore("maturity_date", "s.issue_date", "issue date"),

@@ -40,6 +40,12 @@ func notFuture(im *importer, column string) check {
 		info: today, msg: "%[1]s is in the future (today is %[2]s)"}
 }
 
+// tooLong refuses a text of more than max characters, as the API does.
+func tooLong(column string, max int) check {
+	return check{column: column, cond: fmt.Sprintf("char_length(s.%s) > %d", column, max), value: "s." + column,
+		msg: fmt.Sprintf("is longer than %d characters", max)}
+}
+
 // unknown reports a code that names nothing. Optional codes are checked
 // only when given.
 func unknown(column, what, foundID string) check {

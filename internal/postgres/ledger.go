@@ -612,8 +612,8 @@ func validatePayment(in *creditdesk.PaymentInput) error {
 		return creditdesk.FieldError("customerCode", in.CustomerCode, "is required")
 	case in.Reference == "":
 		return creditdesk.FieldError("reference", sent, "is required")
-	case utf8.RuneCountInString(in.Reference) > 100:
-		return creditdesk.FieldError("reference", sent, "is longer than 100 characters")
+	case utf8.RuneCountInString(in.Reference) > creditdesk.DocumentNumberMax:
+		return creditdesk.FieldError("reference", sent, "is longer than %d characters", creditdesk.DocumentNumberMax)
 	case strings.TrimSpace(in.IdempotencyKey) == "":
 		return creditdesk.FieldError("idempotencyKey", in.IdempotencyKey, "is required, so that a retry cannot pay twice")
 	case utf8.RuneCountInString(in.IdempotencyKey) > 200:
@@ -637,8 +637,8 @@ func validateNote(in *creditdesk.NoteInput) error {
 		return creditdesk.FieldError("customerCode", in.CustomerCode, "is required")
 	case in.Number == "":
 		return creditdesk.FieldError("number", sent, "is required")
-	case utf8.RuneCountInString(in.Number) > 100:
-		return creditdesk.FieldError("number", sent, "is longer than 100 characters")
+	case utf8.RuneCountInString(in.Number) > creditdesk.DocumentNumberMax:
+		return creditdesk.FieldError("number", sent, "is longer than %d characters", creditdesk.DocumentNumberMax)
 	case !creditdesk.OneOf(in.Kind, creditdesk.NoteKinds):
 		return creditdesk.FieldError("kind", string(in.Kind), "not one of %v", creditdesk.NoteKinds)
 	case in.IssueDate.IsZero():
