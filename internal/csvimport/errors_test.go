@@ -1,6 +1,7 @@
 package csvimport
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -120,6 +121,47 @@ func TestImportErrors(t *testing.T) {
 			K4,客户4,OTHER,BJ
 			K3,客户3b,OTHER,BJ
 			`}, "customers.csv:4: code: K3 appears twice in the file (first on line 2)"},
+		// What the API refuses to date on a day to come.
+		{"a note's status on a day to come", map[string]string{"notes.csv": `
+			number,kind,customer_code,issue_date,received_date,maturity_date,amount,status,status_date
+			N2,CHEQUE,K1,2024-03-01,2024-03-02,2024-06-01,100.00,DISHONORED,2099-01-01
+			`}, "notes.csv:2: status_date: 2099-01-01 is in the future (today is " + today + ")"},
+		{"a write-off on a day to come", map[string]string{"writeoffs.csv": `
+			invoice_number,date,amount,approved_by
+			I1,2099-01-01,100.00,gm
+			`}, "writeoffs.csv:2: date: 2099-01-01 is in the future (today is " + today + ")"},
+		{"an investigation on a day to come", map[string]string{"investigations.csv": `
+			customer_code,date,source,operator,internal,funding,payment
+			K1,2099-01-01,BANK,3,3,3,3
+			`}, "investigations.csv:2: date: 2099-01-01 is in the future (today is " + today + ")"},
+		// A customer's rep, as createCustomer allows it.
+		{"a rep from finance", map[string]string{
+			"users.csv": `
+				username,name,role,office_code
+				fin1,财务1,FINANCE,BJ
+				`,
+			"customers.csv": `
+				code,name,industry,office_code,rep_username
+				K3,客户3,OTHER,BJ,rep1
+				K4,客户4,OTHER,BJ,fin1
+				`}, "customers.csv:3: rep_username: fin1 is a FINANCE; the responsible rep is an active SALES_REP or MANAGER"},
+		// Dealer ratings, as recordDealerRating takes them (DOMAIN.md §6).
+		{"a rating of a customer that is not a dealer", map[string]string{"ratings.csv": `
+			customer_code,quarter,metric,score
+			K1,2025Q1,LAYOUT,80
+			`}, "ratings.csv:2: customer_code: K1 is not a dealer (no dealer type), so it is not rated"},
+		{"an exclusive dealer rated on delivery", map[string]string{
+			"customers.csv": `
+				code,name,industry,office_code,dealer_type
+				K3,客户3,OTHER,BJ,EXCLUSIVE
+				K4,客户4,OTHER,BJ,LOGISTICS
+				`,
+			"ratings.csv": `
+				customer_code,quarter,metric,score
+				K4,2025Q1,DELIVERY,80
+				K3,2025Q1,LAYOUT,80
+				K3,2025Q1,DELIVERY,70
+				`}, "ratings.csv:4: metric: DELIVERY is not rated for EXCLUSIVE dealers"},
 		// References and numbers are limited in characters, not bytes, as
 		// recordPayment and receiveNote limit them.
 		{"a payment reference of 101 characters", map[string]string{"payments.csv": `
@@ -369,6 +411,27 @@ func TestImportErrors(t *testing.T) {
 		if le == nil || le.File != "customers.csv" || le.Line != 2 || le.Column != "code" || le.Value != "K1" {
 			t.Errorf("LineError fields: %+v", le)
 		}
+	})
+	t.Run("an inactive rep", func(t *testing.T) {
+		if _, err := db.Exec(`INSERT INTO users (username, name, role, office_id, active)
+			SELECT 'rep9', '业务员9', 'SALES_REP', id, false FROM offices WHERE code = 'BJ'`); err != nil {
+			t.Fatal(err)
+		}
+		importFails(t, db, writeDir(t, map[string]string{"customers.csv": `
+			code,name,industry,office_code,rep_username
+			K3,客户3,OTHER,BJ,rep9
+			`}), "customers.csv:2: rep_username: rep9 is not active; the responsible rep is an active SALES_REP or MANAGER")
+	})
+	t.Run("a policy imported by someone other than the general manager", func(t *testing.T) {
+		before := tableCounts(t, db)
+		_, err := ImportDir(context.Background(), db, Options{Dir: writeDir(t, map[string]string{"policy.csv": `
+			key,value
+			payment_terms_days,45
+			`}), ImportedBy: "rep1"})
+		if want := "policy.csv: only a GENERAL_MANAGER may change the policy; the importing user rep1 is a SALES_REP"; err == nil || err.Error() != want {
+			t.Errorf("error %v, want %s", err, want)
+		}
+		assertUnchanged(t, before, tableCounts(t, db))
 	})
 	t.Run("a byte-order mark is accepted, an identical file is not", func(t *testing.T) {
 		dir := t.TempDir()

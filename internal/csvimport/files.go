@@ -91,6 +91,9 @@ var customersFile = &fileSpec{
 				exists("code", "s.code", "x.id"), duplicate("code", "s.code"),
 				tooLong("name", cd.CustomerNameMax),
 				unknown("office_code", "office", "o.id"), unknown("rep_username", "user", "u.id"),
+				{column: "rep_username", cond: "NOT u.active OR u.role NOT IN ('SALES_REP', 'MANAGER')",
+					value: "s.rep_username", info: "CASE WHEN u.active THEN 'a ' || u.role ELSE 'not active' END",
+					msg: "%[1]s is %[2]s; the responsible rep is an active SALES_REP or MANAGER"},
 				notFuture(im, "founded_on"), notFuture(im, "first_trade_on"),
 			}
 	},
@@ -319,6 +322,8 @@ var notesFile = &fileSpec{
 				notBefore("received_date", "s.issue_date", "issue date"),
 				notBefore("maturity_date", "s.issue_date", "issue date"),
 				notBefore("status_date", "s.received_date", "received date"),
+				// As setNoteStatus: a status cannot change on a day to come.
+				notFuture(im, "status_date"),
 				// A note is HELD from the day it is received; the status date
 				// is the day of its latest status.
 				{column: "status_date", cond: "s.status = 'HELD' AND s.status_date::date <> s.received_date::date",
@@ -417,7 +422,9 @@ var writeOffsFile = &fileSpec{
 				// 002 十七: a write-off needs the general manager's approval.
 				{column: "approved_by", cond: "u.role <> 'GENERAL_MANAGER'", value: "s.approved_by", info: "u.role",
 					msg: "%[1]s is a %[2]s; a write-off must be approved by a GENERAL_MANAGER"},
-				notBefore("date", "i.ship_date", "ship date of the invoice")}
+				notBefore("date", "i.ship_date", "ship date of the invoice"),
+				// The API dates a write-off the day it is approved.
+				notFuture(im, "date")}
 	},
 	passing: writeLedgerNew(`3, 'writeoffs.csv', s.line, i.id, i.customer_id, 'WRITE_OFF', s.date::date,
     s.amount::numeric, NULL::date, NULL::bigint, NULL::bigint, u.id`),
@@ -528,7 +535,7 @@ var investigationsFile = &fileSpec{
 		enum("kind", cd.InvestigationKinds)},
 	rules: func(im *importer) (string, []check) {
 		return "stage_investigations s LEFT JOIN customers c ON c.code = s.customer_code",
-			[]check{unknown("customer_code", "customer", "c.id")}
+			[]check{unknown("customer_code", "customer", "c.id"), notFuture(im, "date")}
 	},
 	bulk: []string{"credit_investigations"},
 	load: func(im *importer) error {
@@ -550,7 +557,14 @@ var ratingsFile = &fileSpec{
 		return `stage_ratings s
  LEFT JOIN customers c ON c.code = s.customer_code
  LEFT JOIN users u ON u.username = s.rated_by`,
-			[]check{unknown("customer_code", "customer", "c.id"), unknown("rated_by", "user", "u.id")}
+			[]check{unknown("customer_code", "customer", "c.id"),
+				// As recordDealerRating: a dealer is rated on its type's
+				// metrics (DOMAIN.md §6).
+				{column: "customer_code", cond: "c.dealer_type IS NULL", value: "s.customer_code",
+					msg: "%[1]s is not a dealer (no dealer type), so it is not rated"},
+				{column: "metric", cond: "NOT s.metric = ANY (" + ratedMetricsSQL("c.dealer_type") + ")",
+					value: "s.metric", info: "c.dealer_type", msg: "%[1]s is not rated for %[2]s dealers"},
+				unknown("rated_by", "user", "u.id")}
 	},
 	bulk: []string{"dealer_ratings"},
 	load: func(im *importer) error {

@@ -2,6 +2,9 @@ package csvimport
 
 import (
 	"fmt"
+	"strings"
+
+	cd "creditdesk/internal/creditdesk"
 )
 
 // Building blocks of phase-2 rules. A rule's FROM clause exposes the staged
@@ -44,6 +47,24 @@ func notFuture(im *importer, column string) check {
 func tooLong(column string, max int) check {
 	return check{column: column, cond: fmt.Sprintf("char_length(s.%s) > %d", column, max), value: "s." + column,
 		msg: fmt.Sprintf("is longer than %d characters", max)}
+}
+
+// ratedMetricsSQL is the text[] of the metrics rated for the dealer type
+// that typ names (NULL for none), from creditdesk.DealerMetricsOf.
+func ratedMetricsSQL(typ string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + typ)
+	for _, t := range cd.DealerTypes {
+		var rated []string
+		for _, m := range cd.DealerMetricsOf(t) {
+			if m.Rated() {
+				rated = append(rated, sqlString(string(m)))
+			}
+		}
+		fmt.Fprintf(&b, " WHEN %s THEN ARRAY[%s]", sqlString(string(t)), strings.Join(rated, ", "))
+	}
+	b.WriteString(" END::text[]")
+	return b.String()
 }
 
 // unknown reports a code that names nothing. Optional codes are checked
