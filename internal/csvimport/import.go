@@ -275,9 +275,11 @@ func (im *importer) run() (Result, error) {
 	// carry the time of posting the ledger, which needs all of them.
 	var held *FileProgress
 	for _, spec := range fileSpecs {
-		if spec.name == "offices.csv" {
-			// Defaults of every later file come from the policy, which
-			// policy.csv (loaded just before) may have changed.
+		if spec.name == "policy.csv" || spec.name == "offices.csv" {
+			// Today comes from the policy's time zone, which policy.csv
+			// starts from; the defaults of every later file come from the
+			// policy, which policy.csv (loaded just before) may have
+			// changed.
 			if err := im.readPolicy(); err != nil {
 				return Result{}, err
 			}

@@ -8,21 +8,27 @@ import (
 	"creditdesk/internal/creditdesk"
 )
 
-// latestPolicy is the key/value settings of the newest policy version.
-const latestPolicy = "(SELECT key, value FROM policy_settings WHERE version = (SELECT max(version) FROM policy_versions))"
+// policyBase is the version a policy.csv starts from: the one in force
+// today. Not the newest version: a version setPolicy made to take effect
+// next month must not reach back into history through the import's.
+func policyBase(im *importer) string {
+	return fmt.Sprintf(`(SELECT version FROM policy_versions WHERE effective_from <= %s::date
+ORDER BY effective_from DESC, version DESC LIMIT 1)`, sqlString(im.today))
+}
 
-// policyFile creates a new policy version: a copy of the latest version's
-// settings with the file's keys overridden (a version is a whole snapshot,
-// DOMAIN.md §10). It is effective from 1900-01-01: an imported policy
-// governs all of history, except the dates from which a version with a
-// later effective_from is in force.
+// policyFile creates a new policy version: a copy of the settings in force
+// today (policyBase) with the file's keys overridden (a version is a whole
+// snapshot, DOMAIN.md §10). It is effective from 1900-01-01: an imported
+// policy governs all of history, except the dates from which a version
+// with a later effective_from is in force.
 var policyFile = &fileSpec{
 	name:    "policy.csv",
 	key:     []string{"key"},
 	columns: []column{text("key").req(), text("value").req()},
 	// A value is checked as setPolicy checks it (ranges, decimal places,
 	// time zones Go can load). A key DOMAIN.md §10 does not list is left to
-	// the rules: the latest version's keys decide what is unknown.
+	// the rules: the keys of the version in force today decide what is
+	// unknown.
 	record: func(get func(string) string) (string, string) {
 		key, value := get("key"), get("value")
 		if known, what := creditdesk.CheckPolicySetting(key, value); known && what != "" {
@@ -31,7 +37,8 @@ var policyFile = &fileSpec{
 		return "", ""
 	},
 	rules: func(im *importer) (string, []check) {
-		return "stage_policy s LEFT JOIN " + latestPolicy + " cur ON cur.key = s.key",
+		cur := "(SELECT key, value FROM policy_settings WHERE version = " + policyBase(im) + ")"
+		return "stage_policy s LEFT JOIN " + cur + " cur ON cur.key = s.key",
 			[]check{
 				{column: "key", cond: "cur.key IS NULL", value: "s.key",
 					msg: "unknown policy key %[1]s (the keys are the settings of DOMAIN.md §10)"},
@@ -54,8 +61,9 @@ var policyFile = &fileSpec{
 			return &LineError{File: "policy.csv", Problem: fmt.Sprintf(
 				"only a GENERAL_MANAGER may change the policy; the importing user %s is a %s", im.opts.ImportedBy, role)}
 		}
-		var prev int
-		if err := im.conn.QueryRow(im.ctx, "SELECT max(version) FROM policy_versions").Scan(&prev); err != nil {
+		var base, prev int
+		if err := im.conn.QueryRow(im.ctx, "SELECT "+policyBase(im)+", (SELECT max(version) FROM policy_versions)").
+			Scan(&base, &prev); err != nil {
 			return err
 		}
 		if err := im.exec(`
@@ -68,7 +76,7 @@ INSERT INTO policy_settings (version, key, value)
 SELECT $1, c.key, coalesce(s.value, c.value)
 FROM policy_settings c LEFT JOIN stage_policy s ON s.key = c.key
 WHERE c.version = $2
-ORDER BY c.key`, prev+1, prev); err != nil {
+ORDER BY c.key`, prev+1, base); err != nil {
 			return err
 		}
 		return im.checkPolicyConsistency(prev + 1)

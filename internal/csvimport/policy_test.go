@@ -68,3 +68,32 @@ func TestImportRefusals(t *testing.T) {
 		t.Errorf("imported by %s", got)
 	}
 }
+
+// TestPolicyImportStartsFromTheVersionInForce: with a version 2 that
+// setPolicy made to take effect in 2099 (abc_a 0.70), an imported
+// policy.csv copies the settings in force today, version 1's (abc_a 0.75),
+// so that 2099's change does not reach back into history; version 2 still
+// governs from 2099.
+func TestPolicyImportStartsFromTheVersionInForce(t *testing.T) {
+	db := pgtest.New(t)
+	if _, err := db.Exec(`
+		INSERT INTO policy_versions (version, effective_from, created_by, note)
+		SELECT 2, DATE '2099-01-01', id, 'next year''s ABC' FROM users WHERE username = 'admin';
+		INSERT INTO policy_settings (version, key, value)
+		SELECT 2, key, CASE key WHEN 'abc_a' THEN '0.70' ELSE value END FROM policy_settings WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, db, writeDir(t, map[string]string{"policy.csv": "key,value\npayment_terms_days,45\n"}))
+	for _, c := range []struct{ what, query, want string }{
+		{"the versions", "SELECT string_agg(version || '@' || effective_from, ', ' ORDER BY version) FROM policy_versions",
+			"1@1900-01-01, 2@2099-01-01, 3@1900-01-01"},
+		{"the imported version", "SELECT string_agg(key || '=' || value, ', ' ORDER BY key) FROM policy_settings WHERE version = 3 AND key IN ('abc_a', 'payment_terms_days')",
+			"abc_a=0.75, payment_terms_days=45"},
+		{"2099's version", "SELECT string_agg(key || '=' || value, ', ' ORDER BY key) FROM policy_settings WHERE version = 2 AND key IN ('abc_a', 'payment_terms_days')",
+			"abc_a=0.70, payment_terms_days=60"},
+	} {
+		if got := queryString(t, db, c.query); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.what, got, c.want)
+		}
+	}
+}
