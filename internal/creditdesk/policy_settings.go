@@ -80,7 +80,8 @@ var (
 	policyTiersRE    = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?:[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?:[0-9]+(\.[0-9]+)?)*$`)
 )
 
-// policyKeys are the settings but the dealer weights (weightKey).
+// policyKeys are the settings but the dealer weights, which
+// CheckPolicySetting recognises by their type and metric.
 var policyKeys = map[string]settingKind{
 	"base_currency": func(v string) string {
 		if !policyCurrencyRE.MatchString(v) {

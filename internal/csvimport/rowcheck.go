@@ -21,6 +21,10 @@ import (
 // failing one of them is staged and ends the staging, as phase 1 would drop
 // the rows after it anyway; validate then reports whichever of it and the
 // first row failing an SQL check comes first (line, then column).
+//
+// A file may add a check of the whole row in Go (fileSpec.record: a
+// policy setting's value, by the rules the API applies); it runs after the
+// row's column checks and has no SQL counterpart.
 
 // checkedInReader reports whether the values of c are checked by csvSource
 // rather than in SQL.
