@@ -173,6 +173,11 @@ func TestImportErrors(t *testing.T) {
 			number,kind,customer_code,issue_date,received_date,maturity_date,amount,status
 			` + strings.Repeat("N", 101) + `,CHEQUE,K1,2024-03-01,2024-03-02,2024-06-01,100.00,HELD
 			`}, "notes.csv:2: number: is longer than 100 characters"},
+		{"a payment reference of spaces", map[string]string{"payments.csv": `
+			reference,customer_code,date,method,amount
+			PAY9,K1,2024-03-05,TRANSFER,10.00
+			"   ",K1,2024-03-05,TRANSFER,10.00
+			`}, `payments.csv:3: reference: a value is required (not only spaces)`},
 		// The archive's rules, as createCustomer applies them.
 		{"a code with a space", map[string]string{"customers.csv": `
 			code,name,industry,office_code

@@ -113,6 +113,11 @@ func (rc *rowCheck) check(rec []string, line int) (*LineError, int) {
 			}
 			continue
 		}
+		// A required text of spaces alone names nothing, as the API,
+		// which trims what it is sent, finds it empty.
+		if c.required && c.kind == kindText && strings.TrimSpace(v) == "" {
+			return &LineError{File: rc.file, Line: line, Column: c.name, Value: v, Problem: "a value is required (not only spaces)"}, k
+		}
 		if !rc.value[k] {
 			continue
 		}
