@@ -198,7 +198,8 @@ type importer struct {
 	fillFactor map[string]string
 	batch      int64
 	user       int64
-	// From the latest policy version, read after policy.csv is loaded.
+	// From the policy version in force today, read after policy.csv is
+	// loaded.
 	base      string // base currency
 	termsDays int    // payment_terms_days
 	today     string // the import date in the policy's time zone
@@ -640,20 +641,30 @@ func deref(s *string) string {
 	return *s
 }
 
-// readPolicy reads the defaults the later files need from the latest policy
-// version (DOMAIN.md §10).
+// readPolicy reads the defaults the later files need from the policy
+// version in force today (DOMAIN.md §10).
 func (im *importer) readPolicy() error {
+	// Today is the date in the newest version's time zone; the settings are
+	// those of the version in force today (a version made to take effect
+	// next month does not yet set this import's defaults).
 	const q = `
+WITH today AS (
+    SELECT (now() AT TIME ZONE coalesce(max(value), 'Asia/Shanghai'))::date AS d
+    FROM policy_settings WHERE key = 'time_zone' AND version = (SELECT max(version) FROM policy_versions)
+), v AS (
+    SELECT version FROM policy_versions, today WHERE effective_from <= today.d
+    ORDER BY effective_from DESC, version DESC LIMIT 1
+)
 SELECT max(value) FILTER (WHERE key = 'base_currency'),
        max(value) FILTER (WHERE key = 'payment_terms_days'),
-       (now() AT TIME ZONE coalesce(max(value) FILTER (WHERE key = 'time_zone'), 'Asia/Shanghai'))::date::text
-FROM policy_settings WHERE version = (SELECT max(version) FROM policy_versions)`
+       (SELECT d::text FROM today)
+FROM policy_settings WHERE version = (SELECT version FROM v)`
 	var base, terms *string
 	if err := im.conn.QueryRow(im.ctx, q).Scan(&base, &terms, &im.today); err != nil {
 		return fmt.Errorf("import: read policy: %w", err)
 	}
 	if base == nil || terms == nil {
-		return errors.New("import: the latest policy version has no base_currency or payment_terms_days")
+		return errors.New("import: the policy version in force today has no base_currency or payment_terms_days")
 	}
 	im.base = *base
 	if _, err := fmt.Sscanf(*terms, "%d", &im.termsDays); err != nil {

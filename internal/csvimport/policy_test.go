@@ -97,3 +97,25 @@ func TestPolicyImportStartsFromTheVersionInForce(t *testing.T) {
 		}
 	}
 }
+
+// TestImportDefaultsFromTheVersionInForce: a version dated 2099 with 90
+// days' payment terms does not yet set the due dates an import defaults
+// today; version 1's 60 days do.
+func TestImportDefaultsFromTheVersionInForce(t *testing.T) {
+	db := pgtest.New(t)
+	if _, err := db.Exec(`
+		INSERT INTO policy_versions (version, effective_from, created_by, note)
+		SELECT 2, DATE '2099-01-01', id, 'longer terms' FROM users WHERE username = 'admin';
+		INSERT INTO policy_settings (version, key, value)
+		SELECT 2, key, CASE key WHEN 'payment_terms_days' THEN '90' ELSE value END FROM policy_settings WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, db, writeDir(t, files(masterFiles, map[string]string{"invoices.csv": `
+		number,customer_code,ship_date,amount
+		I1,K1,2024-01-10,1000.00
+		`})))
+	// 2024-01-10 + 60 days.
+	if got := queryString(t, db, "SELECT due_date::text FROM invoices WHERE number = 'I1'"); got != "2024-03-10" {
+		t.Errorf("due date %s, want 2024-03-10", got)
+	}
+}
