@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// lvSeed adds office BJ and customers K1 and K2 of it, with these invoices:
+// lvSeed adds to seedLedger's K1 (INV-1 and INV-2, office BJ) a customer K2
+// and these invoices:
 //
 //	INV-1 K1 CNY 1000.00          ship 2025-03-01 due 2025-04-30
 //	INV-2 K1 CNY  500.00          ship 2025-03-05 due 2025-05-04, paid 100.00 on 2025-04-15
@@ -22,13 +23,9 @@ import (
 // HELD and unallocated.
 func (a *api) lvSeed() {
 	a.t.Helper()
-	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处');
-		INSERT INTO customers (code, name, industry, office_id) VALUES
-			('K1', '客户一', 'OTHER', (SELECT id FROM offices)),
-			('K2', '客户二', 'OTHER', (SELECT id FROM offices));
+	a.seedLedger()
+	a.exec(`INSERT INTO customers (code, name, industry, office_id) VALUES ('K2', '客户二', 'OTHER', (SELECT id FROM offices));
 		INSERT INTO invoices (number, customer_id, ship_date, invoice_date, due_date, currency, amount, exchange_rate, base_amount) VALUES
-			('INV-1', (SELECT id FROM customers WHERE code = 'K1'), '2025-03-01', '2025-03-01', '2025-04-30', 'CNY', 1000, 1, 1000),
-			('INV-2', (SELECT id FROM customers WHERE code = 'K1'), '2025-03-05', '2025-03-05', '2025-05-04', 'CNY', 500, 1, 500),
 			('INV-3', (SELECT id FROM customers WHERE code = 'K1'), '2025-04-01', '2025-04-01', '2025-05-31', 'USD', 1000, 7.1, 7100),
 			('INV-4', (SELECT id FROM customers WHERE code = 'K1'), '2025-06-01', '2025-06-01', '2025-07-31', 'CNY', 300, 1, 300),
 			('INV-9', (SELECT id FROM customers WHERE code = 'K2'), '2025-03-01', '2025-03-01', '2025-04-30', 'CNY', 800, 1, 800);

@@ -37,6 +37,18 @@ var (
 	logisticsMetrics = append(slices.Clip(exclusiveMetrics), MetricDelivery, MetricAfterSales, MetricNetwork)
 )
 
+// RatedMetricsOf lists the metrics the office rates for a dealer type (the
+// others of DealerMetricsOf are computed).
+func RatedMetricsOf(t DealerType) []DealerMetric {
+	var out []DealerMetric
+	for _, m := range DealerMetricsOf(t) {
+		if m.Rated() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // DealerMetricsOf returns the metrics a dealer of type t is scored on, in
 // scorecard order; nil for an unknown type.
 func DealerMetricsOf(t DealerType) []DealerMetric {

@@ -137,6 +137,10 @@ const (
 // Roles lists every role.
 var Roles = []Role{RoleSalesRep, RoleManager, RoleFinance, RoleGeneralManager, RoleAnalyst, RoleAuditor}
 
+// RepRoles are the roles that may be responsible for a customer (its rep,
+// DOMAIN.md §7): a sales rep or a manager.
+var RepRoles = []Role{RoleSalesRep, RoleManager}
+
 // PaymentMethod is how a payment was made.
 type PaymentMethod string
 

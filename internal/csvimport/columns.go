@@ -101,6 +101,15 @@ type check struct {
 // is on in every supported PostgreSQL).
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// sqlStrings is the values as a list of SQL string literals: 'A', 'B'.
+func sqlStrings[T ~string](values []T) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = sqlString(string(v))
+	}
+	return strings.Join(q, ", ")
+}
+
 // fewValues reports whether the column holds few distinct values however
 // long the file (dates, months, codes of a list, currencies, exchange
 // rates). Phase 1 validates such a column over its distinct values, not row
@@ -134,11 +143,7 @@ func (c column) valueChecks(v string) []check {
 	case kindBool:
 		add("lower("+v+") NOT IN ('true', 'false', '1', '0', 'yes', 'no')", "%[1]s is not a yes/no value (true/false, 1/0 or yes/no)")
 	case kindEnum:
-		quoted := make([]string, len(c.enum))
-		for i, e := range c.enum {
-			quoted[i] = sqlString(e)
-		}
-		add(v+" NOT IN ("+strings.Join(quoted, ", ")+")", "%[1]s is not one of "+strings.ReplaceAll(strings.Join(c.enum, ", "), "%", "%%"))
+		add(v+" NOT IN ("+sqlStrings(c.enum)+")", "%[1]s is not one of "+strings.ReplaceAll(strings.Join(c.enum, ", "), "%", "%%"))
 	case kindDecimal:
 		out = append(out, decimalChecks(c, v)...)
 	}

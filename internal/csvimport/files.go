@@ -91,7 +91,7 @@ var customersFile = &fileSpec{
 				exists("code", "s.code", "x.id"), duplicate("code", "s.code"),
 				tooLong("name", cd.CustomerNameMax),
 				unknown("office_code", "office", "o.id"), unknown("rep_username", "user", "u.id"),
-				{column: "rep_username", cond: "NOT u.active OR u.role NOT IN ('SALES_REP', 'MANAGER')",
+				{column: "rep_username", cond: "NOT u.active OR u.role NOT IN (" + sqlStrings(cd.RepRoles) + ")",
 					value: "s.rep_username", info: "CASE WHEN u.active THEN 'a ' || u.role ELSE 'not active' END",
 					msg: "%[1]s is %[2]s; the responsible rep is an active SALES_REP or MANAGER"},
 				notFuture(im, "founded_on"), notFuture(im, "first_trade_on"),

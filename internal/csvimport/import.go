@@ -477,11 +477,8 @@ func shapeChecks(ctx context.Context, conn *pgx.Conn, spec *fileSpec, src *csvSo
 		switch {
 		case len(src.distinct[k]) > 0:
 			values := slices.Sorted(maps.Keys(src.distinct[k]))
-			for i, v := range values {
-				values[i] = sqlString(v)
-			}
 			parts = append(parts, fmt.Sprintf("SELECT %d, v FROM unnest(ARRAY[%s]::text[]) v WHERE %s",
-				k, strings.Join(values, ", "), anyCheckFails(c.valueChecks("v"))))
+				k, sqlStrings(values), anyCheckFails(c.valueChecks("v"))))
 		case src.tooMany[k]:
 			v := "s." + c.name
 			sets = append(sets, "("+v+")")
@@ -520,11 +517,7 @@ func shapeChecks(ctx context.Context, conn *pgx.Conn, spec *fileSpec, src *csvSo
 	for _, c := range spec.columns {
 		v := "s." + c.name
 		if bad := badValues[c.name]; len(bad) > 0 {
-			quoted := make([]string, len(bad))
-			for i, b := range bad {
-				quoted[i] = sqlString(b)
-			}
-			in := v + " IN (" + strings.Join(quoted, ", ") + ")"
+			in := v + " IN (" + sqlStrings(bad) + ")"
 			for _, vc := range c.valueChecks(v) {
 				vc.cond = "CASE WHEN " + in + " THEN " + vc.cond + " ELSE false END"
 				out = append(out, vc)

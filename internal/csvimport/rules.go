@@ -50,18 +50,12 @@ func tooLong(column string, max int) check {
 }
 
 // ratedMetricsSQL is the text[] of the metrics rated for the dealer type
-// that typ names (NULL for none), from creditdesk.DealerMetricsOf.
+// that typ names (NULL for none), from creditdesk.RatedMetricsOf.
 func ratedMetricsSQL(typ string) string {
 	var b strings.Builder
 	b.WriteString("CASE " + typ)
 	for _, t := range cd.DealerTypes {
-		var rated []string
-		for _, m := range cd.DealerMetricsOf(t) {
-			if m.Rated() {
-				rated = append(rated, sqlString(string(m)))
-			}
-		}
-		fmt.Fprintf(&b, " WHEN %s THEN ARRAY[%s]", sqlString(string(t)), strings.Join(rated, ", "))
+		fmt.Fprintf(&b, " WHEN %s THEN ARRAY[%s]", sqlString(string(t)), sqlStrings(cd.RatedMetricsOf(t)))
 	}
 	b.WriteString(" END::text[]")
 	return b.String()

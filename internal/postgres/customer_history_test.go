@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shopspring/decimal"
-
 	"creditdesk/internal/creditdesk"
 	"creditdesk/internal/postgres"
 )
@@ -113,25 +111,20 @@ func (d *histDesk) histUnchanged(t *testing.T, id int64, code string, upd credit
 	d.histWantColumns(t, id, cols)
 }
 
-func histDecimal(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-
-func histMoney(s string) *creditdesk.Money { return &creditdesk.Money{Decimal: histDecimal(s)} }
-
-func histShare(s string) *creditdesk.Ratio { return &creditdesk.Ratio{Decimal: histDecimal(s)} }
-
-func histDate(s string) *creditdesk.Date { return ptr(creditdesk.MustParseDate(s)) }
+// histShare is a required share as an update sends it.
+func histShare(s string) *creditdesk.Ratio { return &creditdesk.Ratio{Decimal: amountOf(s)} }
 
 func TestCustomerHistoryDates(t *testing.T) {
 	d := histNewDesk(t)
 	id := d.histCustomer("KD")
 
 	t.Run("the current dates are no change", func(t *testing.T) {
-		d.histUnchanged(t, id, "KD", creditdesk.CustomerUpdate{FoundedOn: histDate("2015-10-26"),
-			FirstTradeOn: histDate("2019-03-01"), Reason: "核对营业执照"})
+		d.histUnchanged(t, id, "KD", creditdesk.CustomerUpdate{FoundedOn: asOfDate("2015-10-26"),
+			FirstTradeOn: asOfDate("2019-03-01"), Reason: "核对营业执照"})
 	})
 	t.Run("a new founding date", func(t *testing.T) {
-		got := d.histUpdate(t, d.ctx, id, "KD", creditdesk.CustomerUpdate{FoundedOn: histDate("2016-01-05"),
-			FirstTradeOn: histDate("2019-03-01"), Reason: "  营业执照更正 ", ApprovedBy: ptr("mgr")})
+		got := d.histUpdate(t, d.ctx, id, "KD", creditdesk.CustomerUpdate{FoundedOn: asOfDate("2016-01-05"),
+			FirstTradeOn: asOfDate("2019-03-01"), Reason: "  营业执照更正 ", ApprovedBy: ptr("mgr")})
 		want := "foundedOn: 2015-10-26 → 2016-01-05 (营业执照更正; by admin, approved mgr)\n"
 		if got != want {
 			t.Errorf("history:\n%s\nwant:\n%s", got, want)
@@ -139,7 +132,7 @@ func TestCustomerHistoryDates(t *testing.T) {
 		d.histWantColumns(t, id, map[string]string{"founded_on": "2016-01-05", "first_trade_on": "2019-03-01"})
 	})
 	t.Run("a new first trade date, by the rep", func(t *testing.T) {
-		got := d.histUpdate(t, d.asRep, id, "KD", creditdesk.CustomerUpdate{FirstTradeOn: histDate("2018-12-31"),
+		got := d.histUpdate(t, d.asRep, id, "KD", creditdesk.CustomerUpdate{FirstTradeOn: asOfDate("2018-12-31"),
 			Reason: "首笔交易日期更正"})
 		want := "firstTradeOn: 2019-03-01 → 2018-12-31 (首笔交易日期更正; by rep1, approved ∅)\n"
 		if got != want {
@@ -245,7 +238,7 @@ func TestCustomerHistoryCountsAndMoney(t *testing.T) {
 
 	t.Run("the current figures are no change", func(t *testing.T) {
 		d.histUnchanged(t, id, "KN", creditdesk.CustomerUpdate{Employees: ptr(120), Managers: ptr(12),
-			RegisteredCapital: histMoney("2000000"), RequestedLimit: histMoney("500000.0"), Reason: "年报核对"})
+			RegisteredCapital: ptr(money("2000000")), RequestedLimit: ptr(money("500000.0")), Reason: "年报核对"})
 	})
 	t.Run("employees", func(t *testing.T) {
 		got := d.histUpdate(t, d.ctx, id, "KN", creditdesk.CustomerUpdate{Employees: ptr(150), Managers: ptr(12),
@@ -263,7 +256,7 @@ func TestCustomerHistoryCountsAndMoney(t *testing.T) {
 		d.histWantColumns(t, id, map[string]string{"employees": "150", "managers": "0"})
 	})
 	t.Run("registered capital, at 2 places", func(t *testing.T) {
-		got := d.histUpdate(t, d.ctx, id, "KN", creditdesk.CustomerUpdate{RegisteredCapital: histMoney("2000000.5"),
+		got := d.histUpdate(t, d.ctx, id, "KN", creditdesk.CustomerUpdate{RegisteredCapital: ptr(money("2000000.5")),
 			Reason: "增资", ApprovedBy: ptr("mgr")})
 		if want := "registeredCapital: 2000000.00 → 2000000.50 (增资; by admin, approved mgr)\n"; got != want {
 			t.Errorf("history:\n%s\nwant:\n%s", got, want)
@@ -271,14 +264,14 @@ func TestCustomerHistoryCountsAndMoney(t *testing.T) {
 		d.histWantColumns(t, id, map[string]string{"registered_capital": "2000000.50"})
 	})
 	t.Run("a requested limit of zero", func(t *testing.T) {
-		got := d.histUpdate(t, d.ctx, id, "KN", creditdesk.CustomerUpdate{RequestedLimit: histMoney("0"), Reason: "客户撤回申请"})
+		got := d.histUpdate(t, d.ctx, id, "KN", creditdesk.CustomerUpdate{RequestedLimit: ptr(money("0")), Reason: "客户撤回申请"})
 		if want := "requestedLimit: 500000.00 → 0.00 (客户撤回申请; by admin, approved ∅)\n"; got != want {
 			t.Errorf("history:\n%s\nwant:\n%s", got, want)
 		}
 		d.histWantColumns(t, id, map[string]string{"requested_limit": "0.00"})
 	})
 	t.Run("zero again is no change", func(t *testing.T) {
-		d.histUnchanged(t, id, "KN", creditdesk.CustomerUpdate{RequestedLimit: histMoney("0.00"), Managers: ptr(0),
+		d.histUnchanged(t, id, "KN", creditdesk.CustomerUpdate{RequestedLimit: ptr(money("0.00")), Managers: ptr(0),
 			Reason: "复核"})
 	})
 }
@@ -313,14 +306,14 @@ func TestCustomerHistoryOneRowPerChangedField(t *testing.T) {
 	// follow the order of the fields in the schema's CustomerUpdate.
 	got := d.histUpdate(t, d.asRep, id, "KA", creditdesk.CustomerUpdate{
 		ShortName:         ptr("西湖电器"),
-		FoundedOn:         histDate("2014-05-20"),
-		RegisteredCapital: histMoney("2500000"),
+		FoundedOn:         asOfDate("2014-05-20"),
+		RegisteredCapital: ptr(money("2500000")),
 		Employees:         ptr(120),
 		Managers:          ptr(15),
-		RequestedLimit:    histMoney("800000.00"),
+		RequestedLimit:    ptr(money("800000.00")),
 		Guarantees:        []creditdesk.Guarantee{creditdesk.GuaranteeMortgage, creditdesk.GuaranteeContract},
 		RequiredShare:     histShare("0.030"),
-		FirstTradeOn:      histDate("2019-03-01"),
+		FirstTradeOn:      asOfDate("2019-03-01"),
 		Reason:            "年度复核",
 		ApprovedBy:        ptr("mgr"),
 	})

@@ -390,7 +390,7 @@ func lookupRefs(ctx context.Context, db bun.IDB, officeCode, repUsername, approv
 		if r.RepID == nil {
 			return nil, creditdesk.FieldError("repUsername", *repUsername, "no such active user")
 		}
-		if *r.RepRole != creditdesk.RoleSalesRep && *r.RepRole != creditdesk.RoleManager {
+		if !slices.Contains(creditdesk.RepRoles, *r.RepRole) {
 			return nil, creditdesk.FieldError("repUsername", *repUsername,
 				"is a %s; the responsible rep is a sales rep or a manager", *r.RepRole)
 		}

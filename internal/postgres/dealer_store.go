@@ -246,7 +246,7 @@ func (s DealerStore) RecordDealerRating(ctx context.Context, in creditdesk.Deale
 	}
 	if !slices.Contains(creditdesk.DealerMetricsOf(*cust.DealerType), in.Metric) {
 		return nil, creditdesk.FieldError("metric", string(in.Metric), "is not rated for %s dealers (rated: %v)",
-			*cust.DealerType, ratedMetricsOf(*cust.DealerType))
+			*cust.DealerType, creditdesk.RatedMetricsOf(*cust.DealerType))
 	}
 	actor := creditdesk.ActorFrom(ctx)
 	var ratedBy *int64
@@ -289,15 +289,4 @@ func (s DealerStore) RecordDealerRating(ctx context.Context, in creditdesk.Deale
 		RatedBy:      actor,
 		CreatedAt:    row.CreatedAt,
 	}, nil
-}
-
-// ratedMetricsOf lists the metrics the office rates for a dealer type.
-func ratedMetricsOf(t creditdesk.DealerType) []creditdesk.DealerMetric {
-	var out []creditdesk.DealerMetric
-	for _, m := range creditdesk.DealerMetricsOf(t) {
-		if m.Rated() {
-			out = append(out, m)
-		}
-	}
-	return out
 }

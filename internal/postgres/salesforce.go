@@ -296,7 +296,7 @@ func (s SalesForceStore) ReassignCustomers(ctx context.Context, in creditdesk.Re
 			return creditdesk.Errorf(creditdesk.ENOTFOUND, "user %q does not exist", in.ToRep)
 		case !active:
 			return creditdesk.FieldError("toRep", in.ToRep, "is not an active user")
-		case to.Role != creditdesk.RoleSalesRep && to.Role != creditdesk.RoleManager:
+		case !slices.Contains(creditdesk.RepRoles, to.Role):
 			return creditdesk.FieldError("toRep", in.ToRep, "is a %s; customers go to a sales rep or a manager", to.Role)
 		}
 		var approver *int64
