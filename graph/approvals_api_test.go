@@ -16,24 +16,6 @@ type approvalPeople struct {
 	rep, mgr, mgrSH, fin, gm, analyst *creditdesk.User
 }
 
-// mustCreateUser adds a user of role in office (none when "") and returns
-// it as a request's actor.
-func (a *api) mustCreateUser(username string, role creditdesk.Role, office string) *creditdesk.User {
-	a.t.Helper()
-	var officeCode any
-	if office != "" {
-		officeCode = office
-	}
-	u := new(creditdesk.User)
-	if err := a.db.NewRaw(`INSERT INTO users (username, name, role, office_id)
-		VALUES (?, ?, ?, (SELECT id FROM offices WHERE code = ?))
-		RETURNING id, username, name, role, office_id`, username, username, string(role), officeCode).
-		Scan(a.t.Context(), u); err != nil {
-		a.t.Fatal(err)
-	}
-	return u
-}
-
 // seedApprovals adds offices BJ and SH, the people, and:
 //
 //	K1 (BJ, rep, limit 3,000,000.00)
@@ -98,14 +80,7 @@ func (a *api) refused(t *testing.T, q string, actor *creditdesk.User, code, fiel
 	t.Helper()
 	before := a.approvalState()
 	resp := a.post(q, as(actor))
-	if codes := resp.errorCodes(); len(codes) != 1 || codes[0] != code {
-		t.Errorf("%s\nwant one %s error, got %s", q, code, resp.raw)
-	} else if field != "" {
-		prefix := fmt.Sprintf("%s: %q: ", field, value)
-		if msg := resp.Errors[0].Message; !strings.HasPrefix(msg, prefix) || resp.Errors[0].Extensions["field"] != field {
-			t.Errorf("%s\nwant a message opening %q and extensions.field %q, got %s", q, prefix, field, resp.raw)
-		}
-	}
+	resp.wantRefusal(t, refusal{code: code, field: field, value: value})
 	if after := a.approvalState(); after != before {
 		t.Errorf("%s\nchanged the tables:\n%s\nwas\n%s", q, after, before)
 	}

@@ -25,48 +25,6 @@ func ccCount(t *testing.T, a *api, query string) int {
 	return n
 }
 
-// ccCreateUser adds a user of role in office (none when "") and returns it,
-// ready to act as.
-func ccCreateUser(t *testing.T, a *api, username string, role creditdesk.Role, office string) *creditdesk.User {
-	t.Helper()
-	u := new(creditdesk.User)
-	if err := a.db.NewRaw(`INSERT INTO users (username, name, role, office_id)
-		VALUES (?, ?, ?, (SELECT id FROM offices WHERE code = ?))
-		RETURNING id, username, name, role, office_id`, username, username, string(role), office).Scan(t.Context(), u); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
-// ccRefused fails unless resp carries exactly one error, with code and no
-// data. With field, the error names it (extensions.field) and its message
-// starts with the field and the quoted value; without, the message mentions
-// value (when given).
-func ccRefused(t *testing.T, resp *response, code, field, value string) {
-	t.Helper()
-	if len(resp.Errors) != 1 {
-		t.Errorf("want one %s error, got %s", code, resp.raw)
-		return
-	}
-	e := resp.Errors[0]
-	if e.Extensions["code"] != code {
-		t.Errorf("code %v, want %s: %s", e.Extensions["code"], code, resp.raw)
-	}
-	switch {
-	case field != "":
-		if e.Extensions["field"] != field || !strings.HasPrefix(e.Message, field+": "+strconv.Quote(value)+": ") {
-			t.Errorf("want an error about %s %q, got %s", field, value, resp.raw)
-		}
-	case value != "":
-		if !strings.Contains(e.Message, value) {
-			t.Errorf("want an error mentioning %q, got %s", value, resp.raw)
-		}
-	}
-	if d := strings.TrimSpace(string(resp.Data)); d != "" && d != "null" && !strings.HasSuffix(d, ":null}") {
-		t.Errorf("data beside the error: %s", d)
-	}
-}
-
 // ccInvestigation is an InvestigationInput with every field set, as
 // variables; changes replace or (with a nil value) remove fields.
 func ccInvestigation(changes map[string]any) map[string]any {
@@ -96,9 +54,9 @@ func TestRecordInvestigationOverGraphQL(t *testing.T) {
 	a := newAPI(t, frozenAt(time.Date(2025, 6, 30, 17, 0, 0, 0, time.UTC)))
 	a.exec(`INSERT INTO offices (code, name) VALUES ('BJ', '北京办事处');
 		INSERT INTO customers (code, name, industry, office_id) VALUES ('IA', '客户IA', 'OTHER', (SELECT id FROM offices))`)
-	rep := ccCreateUser(t, a, "rep1", creditdesk.RoleSalesRep, "BJ")
-	auditor := ccCreateUser(t, a, "auditor", creditdesk.RoleAuditor, "")
-	analyst := ccCreateUser(t, a, "analyst", creditdesk.RoleAnalyst, "")
+	rep := a.mustCreateUser("rep1", creditdesk.RoleSalesRep, "BJ")
+	auditor := a.mustCreateUser("auditor", creditdesk.RoleAuditor, "")
+	analyst := a.mustCreateUser("analyst", creditdesk.RoleAnalyst, "")
 	a.exec(`INSERT INTO customers (code, name, industry, office_id, rep_id)
 		VALUES ('IR', '客户IR', 'OTHER', (SELECT id FROM offices), (SELECT id FROM users WHERE username = 'rep1'))`)
 
@@ -162,22 +120,22 @@ func TestRecordInvestigationOverGraphQL(t *testing.T) {
 			{"no date", map[string]any{"date": nil}, "BAD_USER_INPUT", "", ""},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				ccRefused(t, a.post(ccRecord, withVars(ccInvestigation(c.changes))), c.code, c.field, c.value)
+				a.post(ccRecord, withVars(ccInvestigation(c.changes))).wantRefusal(t, refusal{code: c.code, field: c.field, value: c.value})
 			})
 		}
 		t.Run("who may record", func(t *testing.T) {
-			ccRefused(t, a.post(ccRecord, withVars(ccInvestigation(nil)), as(auditor)), "FORBIDDEN", "", "")
-			ccRefused(t, a.post(ccRecord, withVars(ccInvestigation(nil)), as(analyst)), "FORBIDDEN", "", "")
+			a.post(ccRecord, withVars(ccInvestigation(nil)), as(auditor)).wantRefusal(t, refusal{code: "FORBIDDEN"})
+			a.post(ccRecord, withVars(ccInvestigation(nil)), as(analyst)).wantRefusal(t, refusal{code: "FORBIDDEN"})
 			// IA is not rep1's customer: to rep1 it does not exist.
-			ccRefused(t, a.post(ccRecord, withVars(ccInvestigation(nil)), as(rep)), "NOT_FOUND", "", "IA")
+			a.post(ccRecord, withVars(ccInvestigation(nil)), as(rep)).wantRefusal(t, refusal{code: "NOT_FOUND", value: "IA"})
 		})
 		t.Run("inline literals", func(t *testing.T) {
 			resp := a.post(`mutation { recordInvestigation(input: {customerCode: "IA", date: "2025-03-01", source: BANK,
 				operator: 0, internal: 3, funding: 2, payment: 5}) { date } }`)
-			ccRefused(t, resp, "BAD_USER_INPUT", "operator", "0")
+			resp.wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "operator", value: "0"})
 			resp = a.post(`mutation { recordInvestigation(input: {customerCode: "IA", date: "2025/03/01", source: BANK,
 				operator: 3, internal: 3, funding: 2, payment: 5}) { date } }`)
-			ccRefused(t, resp, "BAD_USER_INPUT", "", "2025/03/01")
+			resp.wantRefusal(t, refusal{code: "BAD_USER_INPUT", value: "2025/03/01"})
 		})
 		if n := ccCount(t, a, `SELECT count(*) FROM credit_investigations`); n != 4 {
 			t.Errorf("%d investigations stored after the refusals, want still 4", n)
@@ -294,14 +252,14 @@ func TestCustomerInvestigationsOverGraphQL(t *testing.T) {
 		}
 	})
 	t.Run("bad pages", func(t *testing.T) {
-		ccRefused(t, a.post(page, withVars(map[string]any{"code": "IA", "first": 2, "after": "bm9wZQ"})), "BAD_USER_INPUT", "after", "bm9wZQ")
-		ccRefused(t, a.post(page, withVars(map[string]any{"code": "IA", "first": 2, "after": "not a cursor"})), "BAD_USER_INPUT", "after", "not a cursor")
+		a.post(page, withVars(map[string]any{"code": "IA", "first": 2, "after": "bm9wZQ"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "bm9wZQ"})
+		a.post(page, withVars(map[string]any{"code": "IA", "first": 2, "after": "not a cursor"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "not a cursor"})
 		// A well-formed cursor whose date is not a date.
-		ccRefused(t, a.post(page, withVars(map[string]any{"code": "IA", "first": 2, "after": "eyJkIjoieCIsImkiOjF9"})), // {"d":"x","i":1}
-			"BAD_USER_INPUT", "after", "eyJkIjoieCIsImkiOjF9")
-		ccRefused(t, a.post(page, withVars(map[string]any{"code": "IA", "first": 0})), "BAD_USER_INPUT", "first", "0")
-		ccRefused(t, a.post(page, withVars(map[string]any{"code": "IA", "first": -1})), "BAD_USER_INPUT", "first", "-1")
-		ccRefused(t, a.post(page, withVars(map[string]any{"code": "IA", "first": 1001})), "BAD_USER_INPUT", "first", "1001")
+		a.post(page, withVars(map[string]any{"code": "IA", "first": 2, "after": "eyJkIjoieCIsImkiOjF9"})). // {"d":"x","i":1}
+															wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "eyJkIjoieCIsImkiOjF9"})
+		a.post(page, withVars(map[string]any{"code": "IA", "first": 0})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "first", value: "0"})
+		a.post(page, withVars(map[string]any{"code": "IA", "first": -1})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "first", value: "-1"})
+		a.post(page, withVars(map[string]any{"code": "IA", "first": 1001})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "first", value: "1001"})
 	})
 }
 
@@ -487,12 +445,12 @@ func TestCreditClassHistoryOverGraphQL(t *testing.T) {
 		}
 	})
 	t.Run("refused", func(t *testing.T) {
-		ccRefused(t, a.post(history, withVars(map[string]any{"code": "NOPE"})), "NOT_FOUND", "", "NOPE")
-		ccRefused(t, a.post(history, withVars(map[string]any{"code": "B", "after": "bm9wZQ"})), "BAD_USER_INPUT", "after", "bm9wZQ")
+		a.post(history, withVars(map[string]any{"code": "NOPE"})).wantRefusal(t, refusal{code: "NOT_FOUND", value: "NOPE"})
+		a.post(history, withVars(map[string]any{"code": "B", "after": "bm9wZQ"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "bm9wZQ"})
 		// A cursor of creditClassChanges (the code "B") is not one of this list.
-		ccRefused(t, a.post(history, withVars(map[string]any{"code": "B", "after": "IkIi"})), "BAD_USER_INPUT", "after", "IkIi")
-		ccRefused(t, a.post(history, withVars(map[string]any{"code": "B", "first": 0})), "BAD_USER_INPUT", "first", "0")
-		ccRefused(t, a.post(history, withVars(map[string]any{"code": "B", "first": 1001})), "BAD_USER_INPUT", "first", "1001")
+		a.post(history, withVars(map[string]any{"code": "B", "after": "IkIi"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "IkIi"})
+		a.post(history, withVars(map[string]any{"code": "B", "first": 0})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "first", value: "0"})
+		a.post(history, withVars(map[string]any{"code": "B", "first": 1001})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "first", value: "1001"})
 	})
 }
 
@@ -624,16 +582,15 @@ func TestCreditClassChangesOverGraphQL(t *testing.T) {
 
 	t.Run("refused", func(t *testing.T) {
 		post := func(v map[string]any) *response { return a.post(changes, withVars(v)) }
-		ccRefused(t, post(vars(map[string]any{"from": "2025-06-30", "to": "2025-03-31"})), "BAD_USER_INPUT", "to", "2025-03-31")
-		ccRefused(t, post(vars(map[string]any{"from": "2025-13-01"})), "BAD_USER_INPUT", "", "2025-13-01")
-		ccRefused(t, post(vars(map[string]any{"to": "30/06/2025"})), "BAD_USER_INPUT", "", "30/06/2025")
-		ccRefused(t, post(vars(map[string]any{"fromClass": "DING"})), "BAD_USER_INPUT", "", "DING")
-		ccRefused(t, post(vars(map[string]any{"after": "bm9wZQ"})), "BAD_USER_INPUT", "after", "bm9wZQ")
+		post(vars(map[string]any{"from": "2025-06-30", "to": "2025-03-31"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "to", value: "2025-03-31"})
+		post(vars(map[string]any{"from": "2025-13-01"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", value: "2025-13-01"})
+		post(vars(map[string]any{"to": "30/06/2025"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", value: "30/06/2025"})
+		post(vars(map[string]any{"fromClass": "DING"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", value: "DING"})
+		post(vars(map[string]any{"after": "bm9wZQ"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "bm9wZQ"})
 		// A cursor of creditClassHistory ({"d":"2025-06-30","e":2}) is not one of this list.
-		ccRefused(t, post(vars(map[string]any{"after": "eyJkIjoiMjAyNS0wNi0zMCIsImUiOjJ9"})), "BAD_USER_INPUT", "after",
-			"eyJkIjoiMjAyNS0wNi0zMCIsImUiOjJ9")
-		ccRefused(t, post(vars(map[string]any{"first": 0})), "BAD_USER_INPUT", "first", "0")
-		ccRefused(t, a.post(`{ creditClassChanges(from: "2025-03-31") { totalCount } }`), "BAD_USER_INPUT", "", "")
+		post(vars(map[string]any{"after": "eyJkIjoiMjAyNS0wNi0zMCIsImUiOjJ9"})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "after", value: "eyJkIjoiMjAyNS0wNi0zMCIsImUiOjJ9"})
+		post(vars(map[string]any{"first": 0})).wantRefusal(t, refusal{code: "BAD_USER_INPUT", field: "first", value: "0"})
+		a.post(`{ creditClassChanges(from: "2025-03-31") { totalCount } }`).wantRefusal(t, refusal{code: "BAD_USER_INPUT"})
 	})
 }
 

@@ -220,3 +220,63 @@ func jsonAt(v any, path string) any {
 	}
 	return v
 }
+
+// refusal is how the API must refuse a request: exactly one error, with
+// code, and no data but nulls. For a field error of the domain, field and
+// value are what extensions.field must say and the message must open with
+// (`field: "value": `); without field, the message must mention value (when
+// given). For an error of the schema's own coercion, which knows no
+// extensions.field, path is the last element of the error's path. mentions
+// are further figures the message must name.
+type refusal struct {
+	code, field, value, path string
+	mentions                 []string
+}
+
+// wantRefusal fails unless r is the refusal want describes.
+func (r *response) wantRefusal(t *testing.T, want refusal) {
+	t.Helper()
+	if len(r.Errors) != 1 || r.code() != want.code {
+		t.Errorf("want exactly one %s error, got %s", want.code, r.raw)
+		return
+	}
+	e := r.Errors[0]
+	switch {
+	case want.field != "":
+		prefix := fmt.Sprintf("%s: %q: ", want.field, want.value)
+		if !strings.HasPrefix(e.Message, prefix) || e.Extensions["field"] != want.field {
+			t.Errorf("want a message opening %q and extensions.field %q, got %s", prefix, want.field, r.raw)
+		}
+	case want.value != "":
+		if !strings.Contains(e.Message, want.value) {
+			t.Errorf("want a message mentioning %q, got %s", want.value, r.raw)
+		}
+	}
+	if want.path != "" {
+		if n := len(e.Path); n == 0 || e.Path[n-1] != want.path {
+			t.Errorf("error path %v does not end with %q (%s)", e.Path, want.path, r.raw)
+		}
+	}
+	for _, m := range want.mentions {
+		if !strings.Contains(e.Message, m) {
+			t.Errorf("message %q does not mention %q", e.Message, m)
+		}
+	}
+	if d := strings.TrimSpace(string(r.Data)); d != "" && d != "null" && !strings.HasSuffix(d, ":null}") {
+		t.Errorf("data beside the error: %s", d)
+	}
+}
+
+// mustCreateUser adds a user of role in office (none when "") and returns
+// it as a request's actor.
+func (a *api) mustCreateUser(username string, role creditdesk.Role, office string) *creditdesk.User {
+	a.t.Helper()
+	u := new(creditdesk.User)
+	if err := a.db.NewRaw(`INSERT INTO users (username, name, role, office_id)
+		VALUES (?, ?, ?, (SELECT id FROM offices WHERE code = ?))
+		RETURNING id, username, name, role, office_id`, username, username, string(role), office).
+		Scan(a.t.Context(), u); err != nil {
+		a.t.Fatal(err)
+	}
+	return u
+}
