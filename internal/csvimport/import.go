@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+
+	cd "creditdesk/internal/creditdesk"
 )
 
 // Options says what to import and how to report it.
@@ -198,6 +200,7 @@ type importer struct {
 	fillFactor map[string]string
 	batch      int64
 	user       int64
+	userRole   cd.Role // the importing user's
 	// From the policy version in force today, read after policy.csv is
 	// loaded.
 	base      string // base currency
@@ -251,7 +254,8 @@ func (im *importer) run() (Result, error) {
 	}
 	im.stager = startStager(im.ctx, im.db, im.opts.Dir, present)
 	defer im.stager.stop()
-	err := im.conn.QueryRow(im.ctx, "SELECT id FROM users WHERE username = $1", im.opts.ImportedBy).Scan(&im.user)
+	err := im.conn.QueryRow(im.ctx, "SELECT id, role FROM users WHERE username = $1", im.opts.ImportedBy).
+		Scan(&im.user, &im.userRole)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Result{}, fmt.Errorf("import: the importing user %q does not exist", im.opts.ImportedBy)
 	} else if err != nil {

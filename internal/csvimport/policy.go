@@ -53,13 +53,9 @@ var policyFile = &fileSpec{
 	},
 	load: func(im *importer) error {
 		// As setPolicy: the policy is the general manager's to change.
-		var role string
-		if err := im.conn.QueryRow(im.ctx, "SELECT role FROM users WHERE id = $1", im.user).Scan(&role); err != nil {
-			return err
-		}
-		if role != string(creditdesk.RoleGeneralManager) {
+		if im.userRole != creditdesk.RoleGeneralManager {
 			return &LineError{File: "policy.csv", Problem: fmt.Sprintf(
-				"only a GENERAL_MANAGER may change the policy; the importing user %s is a %s", im.opts.ImportedBy, role)}
+				"only a GENERAL_MANAGER may change the policy; the importing user %s is a %s", im.opts.ImportedBy, im.userRole)}
 		}
 		var base, prev int
 		if err := im.conn.QueryRow(im.ctx, "SELECT "+policyBase(im)+", (SELECT max(version) FROM policy_versions)").
